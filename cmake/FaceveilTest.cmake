@@ -1,0 +1,22 @@
+# faceveil_add_test(<name> SOURCES <files...> [LIBS <libs...>])
+# One GoogleTest executable linked against the library; each TEST becomes a
+# ctest test. Test code finds data through these definitions:
+#   FACEVEIL_MODEL_DIR   model files fetched by scripts/fetch-models.sh
+#   FACEVEIL_SHARED_DIR  ../shared evaluation data (tests skip without it)
+#   FACEVEIL_TESTDATA_DIR  real photos extracted from Debian packages
+#   FACEVEIL_BINARY      the faceveil command, for end-to-end tests
+include(GoogleTest)
+function(faceveil_add_test name)
+  cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
+  add_executable(${name} ${ARG_SOURCES})
+  target_link_libraries(${name} PRIVATE faceveil GTest::gtest GTest::gtest_main
+                        GTest::gmock ${ARG_LIBS})
+  target_include_directories(${name} PRIVATE ${PROJECT_SOURCE_DIR}/src
+                             ${PROJECT_SOURCE_DIR}/tests)
+  target_compile_definitions(${name} PRIVATE
+    FACEVEIL_MODEL_DIR="${FACEVEIL_MODEL_DIR}"
+    FACEVEIL_SHARED_DIR="${FACEVEIL_SHARED_DIR}"
+    FACEVEIL_TESTDATA_DIR="${PROJECT_SOURCE_DIR}/.deps/testdata"
+    FACEVEIL_BINARY="$<TARGET_FILE:faceveil_cli>")
+  gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 600)
+endfunction()

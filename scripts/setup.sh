@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Sets up everything faceveil needs on Debian 12 and builds it.
+# Idempotent: packages already installed and models already fetched are kept.
+#
+#   scripts/setup.sh          install packages, fetch models, build build/faceveil
+#   scripts/setup.sh --test   the same plus test data, then run every test
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+mode=build
+case "${1:-}" in
+  --test) mode=test ;;
+  "") ;;
+  *) echo "usage: scripts/setup.sh [--test]" >&2; exit 2 ;;
+esac
+
+sudo=""
+[ "$(id -u)" = 0 ] || sudo="sudo"
+
+# Build and runtime dependencies, all from Debian 12.
+packages=(
+  build-essential cmake ninja-build pkg-config git ca-certificates
+  libopencv-dev libflatbuffers-dev flatbuffers-compiler
+  nlohmann-json3-dev libcli11-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libexiv2-dev libheif-dev libcpp-httplib-dev
+  libavformat-dev libavcodec-dev libswscale-dev libavutil-dev
+  opencv-doc clang-format
+)
+# Tools the tests use: real photos and clips, metadata writers, a browser.
+test_packages=(exiv2 ffmpeg)
+command -v npm >/dev/null 2>&1 || packages+=(npm)
+[ "$mode" = test ] && packages+=("${test_packages[@]}")
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing: ${missing[*]}" >&2
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+if [ "$mode" = test ]; then
+  bash scripts/fetch-models.sh test
+  bash scripts/fetch-testdata.sh
+else
+  bash scripts/fetch-models.sh embed
+fi
+
+cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release \
+  -DFACEVEIL_BUILD_TESTS=$([ "$mode" = test ] && echo ON || echo OFF) \
+  -DFACEVEIL_BUILD_BENCHMARKS=$([ "$mode" = test ] && echo ON || echo OFF) >/dev/null
+cmake --build build -j "$(nproc)"
+
+if [ "$mode" = test ]; then
+  bash scripts/check-format.sh
+  ctest --test-dir build --output-on-failure -j "$(nproc)"
+fi

@@ -1,0 +1,6 @@
+#include <cstdio>
+
+int main() {
+  std::puts("faceveil");
+  return 0;
+}
