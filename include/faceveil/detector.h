@@ -14,10 +14,9 @@
 #define FACEVEIL_DETECTOR_H_
 
 #include <memory>
+#include <opencv2/core/mat.hpp>
 #include <string>
 #include <vector>
-
-#include <opencv2/core/mat.hpp>
 
 #include "faceveil/face.h"
 #include "faceveil/status.h"
@@ -55,7 +54,8 @@ class Detector {
  public:
   // Loads and checks the model and builds the network. Fails with a clear
   // Status on a missing, corrupt or unsupported model file.
-  static Result<std::unique_ptr<Detector>> Create(const DetectorOptions& options);
+  static Result<std::unique_ptr<Detector>> Create(
+      const DetectorOptions& options);
 
   virtual ~Detector() = default;
 

@@ -100,10 +100,10 @@ class Result {
 }  // namespace faceveil
 
 // Propagates a non-OK Status from an expression returning Status.
-#define FACEVEIL_RETURN_IF_ERROR(expr)           \
-  do {                                           \
-    ::faceveil::Status _fv_status = (expr);      \
-    if (!_fv_status.ok()) return _fv_status;     \
+#define FACEVEIL_RETURN_IF_ERROR(expr)       \
+  do {                                       \
+    ::faceveil::Status _fv_status = (expr);  \
+    if (!_fv_status.ok()) return _fv_status; \
   } while (0)
 
 #endif  // FACEVEIL_STATUS_H_

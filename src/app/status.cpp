@@ -5,14 +5,22 @@ namespace faceveil {
 namespace {
 const char* CodeName(Status::Code code) {
   switch (code) {
-    case Status::Code::kOk: return "OK";
-    case Status::Code::kInvalidArgument: return "invalid argument";
-    case Status::Code::kNotFound: return "not found";
-    case Status::Code::kCorrupt: return "corrupt";
-    case Status::Code::kUnsupported: return "unsupported";
-    case Status::Code::kTooLarge: return "too large";
-    case Status::Code::kIoError: return "I/O error";
-    case Status::Code::kInternal: return "internal error";
+    case Status::Code::kOk:
+      return "OK";
+    case Status::Code::kInvalidArgument:
+      return "invalid argument";
+    case Status::Code::kNotFound:
+      return "not found";
+    case Status::Code::kCorrupt:
+      return "corrupt";
+    case Status::Code::kUnsupported:
+      return "unsupported";
+    case Status::Code::kTooLarge:
+      return "too large";
+    case Status::Code::kIoError:
+      return "I/O error";
+    case Status::Code::kInternal:
+      return "internal error";
   }
   return "unknown";
 }

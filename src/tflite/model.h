@@ -12,11 +12,10 @@
 
 #include <cstdint>
 #include <memory>
+#include <opencv2/dnn.hpp>
 #include <span>
 #include <string>
 #include <vector>
-
-#include <opencv2/dnn.hpp>
 
 #include "faceveil/status.h"
 

@@ -1,6 +1,31 @@
-#include <cstdio>
+// faceveil: find every face in photos and videos and anonymize it, offline.
+#include <CLI/CLI.hpp>
 
-int main() {
-  std::puts("faceveil");
-  return 0;
+#include "commands.h"
+
+int main(int argc, char** argv) {
+  CLI::App app{
+      "faceveil: a private, offline face anonymizer.\n"
+      "Finds every face in photos and blurs it, on this machine only.\n\n"
+      "Examples:\n"
+      "  faceveil anonymize photo.jpg -o photo-anon.jpg\n"
+      "  faceveil anonymize ~/Pictures/party -o ~/Pictures/party-anon\n"
+      "  faceveil detect photo.jpg            # faces as JSON Lines\n",
+      "faceveil"};
+  app.set_version_flag("--version", "faceveil 0.1.0");
+  app.require_subcommand(1);
+  app.fallthrough();
+
+  int exit_code = faceveil::cli::kExitOk;
+  faceveil::cli::AddAnonymizeCommand(app, &exit_code);
+  faceveil::cli::AddDetectCommand(app, &exit_code);
+  faceveil::cli::AddEvalCommand(app, &exit_code);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int rc = app.exit(e);
+    return rc == 0 ? 0 : faceveil::cli::kExitUsage;
+  }
+  return exit_code;
 }
