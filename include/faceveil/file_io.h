@@ -1,0 +1,29 @@
+// Writing output files so that they appear complete or not at all.
+#ifndef FACEVEIL_FILE_IO_H_
+#define FACEVEIL_FILE_IO_H_
+
+#include <cstdint>
+#include <span>
+#include <string>
+
+#include "faceveil/status.h"
+
+namespace faceveil {
+
+// Writes `bytes` to `path` atomically: into a uniquely named temporary file
+// in the same directory (created with O_EXCL, mode 0644 less the umask),
+// flushed to disk, then renamed onto `path`. With `overwrite` false an
+// existing `path` is never replaced, even one created while writing
+// (Status::InvalidArgument "already exists"). On any failure the temporary
+// file is removed and `path` is as it was. The parent directory must exist
+// (see CreateParentDirectories()).
+Status WriteFileAtomic(const std::string& path, std::span<const uint8_t> bytes,
+                       bool overwrite);
+
+// Creates the directories leading to file `path` (like mkdir -p of its
+// parent); OK when they already exist.
+Status CreateParentDirectories(const std::string& path);
+
+}  // namespace faceveil
+
+#endif  // FACEVEIL_FILE_IO_H_
