@@ -1,0 +1,150 @@
+#include "detect/blazeface.h"
+
+#include <sstream>
+#include <utility>
+
+#include "detect/decode.h"
+
+namespace faceveil {
+namespace {
+
+std::string ShapeString(const std::vector<int>& shape) {
+  std::ostringstream s;
+  s << "[";
+  for (size_t i = 0; i < shape.size(); ++i) s << (i ? "," : "") << shape[i];
+  s << "]";
+  return s.str();
+}
+
+// Number of predictions in an output of shape [1, N, per_anchor] (leading
+// ones ignored), or -1 when the shape is not of that form.
+int PredictionCount(const std::vector<int>& shape, int per_anchor) {
+  if (shape.size() < 2 || shape.back() != per_anchor) return -1;
+  for (size_t i = 0; i + 2 < shape.size(); ++i) {
+    if (shape[i] != 1) return -1;
+  }
+  return shape[shape.size() - 2];
+}
+
+std::vector<int> MatShape(const cv::Mat& m) {
+  return std::vector<int>(m.size.p, m.size.p + m.dims);
+}
+
+}  // namespace
+
+ModelSpec SpecFor(ModelKind kind) {
+  ModelSpec spec;
+  if (kind == ModelKind::kShortRange) {
+    spec.anchors = ShortRangeAnchorOptions();
+    spec.num_anchors = 896;
+    spec.mediapipe_threshold = 0.5f;
+  } else {
+    spec.anchors = FullRangeAnchorOptions();
+    spec.num_anchors = 2304;
+    spec.mediapipe_threshold = 0.6f;
+  }
+  spec.input_size = spec.anchors.input_size;
+  return spec;
+}
+
+Result<RawOutputs> FindRawOutputs(const std::vector<cv::Mat>& outputs,
+                                  int num_anchors) {
+  RawOutputs raw;
+  for (const cv::Mat& m : outputs) {
+    const std::vector<int> shape = MatShape(m);
+    if (m.type() != CV_32F) continue;
+    if (PredictionCount(shape, kRegressorsPerAnchor) == num_anchors) {
+      raw.regressors = m.isContinuous() ? m : m.clone();
+    } else if (PredictionCount(shape, 1) == num_anchors) {
+      raw.logits = m.isContinuous() ? m : m.clone();
+    }
+  }
+  if (raw.regressors.empty() || raw.logits.empty()) {
+    std::ostringstream s;
+    s << "network outputs do not include [1," << num_anchors << ","
+      << kRegressorsPerAnchor << "] regressors and [1," << num_anchors
+      << ",1] scores; found";
+    for (const cv::Mat& m : outputs) s << " " << ShapeString(MatShape(m));
+    return Status::Internal(s.str());
+  }
+  return raw;
+}
+
+Status CheckModelShape(const tflite::Model& model, ModelKind kind) {
+  const ModelSpec spec = SpecFor(kind);
+  std::ostringstream expected;
+  expected << "expected a " << ModelKindName(kind)
+           << " BlazeFace model (input [1," << spec.input_size << ","
+           << spec.input_size << ",3], outputs [1," << spec.num_anchors << ","
+           << kRegressorsPerAnchor << "] and [1," << spec.num_anchors << ",1])";
+  std::ostringstream found;
+  found << "found input " << ShapeString(model.input().shape) << ", outputs";
+  for (const auto& t : model.outputs()) found << " " << ShapeString(t.shape);
+
+  const std::vector<int> want_input = {1, spec.input_size, spec.input_size, 3};
+  bool ok = model.input().shape == want_input;
+  int regressors = 0, logits = 0;
+  for (const auto& t : model.outputs()) {
+    if (PredictionCount(t.shape, kRegressorsPerAnchor) == spec.num_anchors) {
+      ++regressors;
+    } else if (PredictionCount(t.shape, 1) == spec.num_anchors) {
+      ++logits;
+    }
+  }
+  ok = ok && regressors == 1 && logits == 1;
+  if (!ok) {
+    return Status::InvalidArgument(expected.str() + ", " + found.str());
+  }
+  return Status::Ok();
+}
+
+BlazeFace::BlazeFace(std::shared_ptr<const tflite::Model> model, ModelSpec spec)
+    : model_(std::move(model)),
+      spec_(std::move(spec)),
+      anchors_(GenerateAnchors(spec_.anchors)),
+      pool_([m = model_] { return m->BuildNet(); }) {}
+
+Result<std::unique_ptr<BlazeFace>> BlazeFace::Create(
+    std::shared_ptr<const tflite::Model> model, ModelKind kind) {
+  if (model == nullptr) return Status::InvalidArgument("no model");
+  FACEVEIL_RETURN_IF_ERROR(CheckModelShape(*model, kind));
+  std::unique_ptr<BlazeFace> bf(new BlazeFace(std::move(model), SpecFor(kind)));
+  if (static_cast<int>(bf->anchors_.size()) != bf->spec_.num_anchors) {
+    return Status::Internal("anchor layout does not match the model");
+  }
+  Result<cv::dnn::Net> net = bf->model_->BuildNet();
+  if (!net.ok()) return net.status();
+  bf->pool_.Add(std::move(net).value());
+  return bf;
+}
+
+Result<std::vector<Face>> BlazeFace::DetectCandidates(
+    const cv::Mat& image, const SquareRegion& region, float min_score,
+    Resampling resampling) const {
+  Result<NetPool::Lease> lease = pool_.Borrow();
+  if (!lease.ok()) return lease.status();
+  std::vector<cv::Mat> outputs;
+  try {
+    const cv::Mat blob =
+        MakeInputBlob(image, region, spec_.input_size, resampling);
+    cv::dnn::Net& net = lease->net();
+    net.setInput(blob);
+    net.forward(outputs, model_->output_names());
+  } catch (const cv::Exception& e) {
+    return Status::Internal(std::string("inference failed: ") + e.what());
+  }
+  Result<RawOutputs> raw = FindRawOutputs(outputs, spec_.num_anchors);
+  if (!raw.ok()) return raw.status();
+
+  DecodeOptions decode;
+  decode.input_size = spec_.input_size;
+  decode.min_score = min_score;
+  const size_t n = anchors_.size();
+  std::vector<Face> faces =
+      DecodeCandidates({raw->regressors.ptr<float>(), n * kRegressorsPerAnchor},
+                       {raw->logits.ptr<float>(), n}, anchors_, decode);
+  for (Face& f : faces) f = InputToImage(region, f);
+  return faces;
+}
+
+}  // namespace faceveil

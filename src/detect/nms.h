@@ -1,0 +1,22 @@
+// MediaPipe's "WEIGHTED" non-maximum suppression.
+#ifndef FACEVEIL_DETECT_NMS_H_
+#define FACEVEIL_DETECT_NMS_H_
+
+#include <vector>
+
+#include "faceveil/face.h"
+
+namespace faceveil {
+
+// Repeatedly takes the best-scoring remaining candidate together with every
+// remaining candidate whose IoU with it exceeds `iou_threshold` (itself
+// included), and emits one face whose box and keypoints are the
+// score-weighted average of that group and whose score is the best one's.
+// The result is ordered by descending score. Coordinates may be in any frame
+// (relative or pixels) as long as all candidates share it.
+std::vector<Face> WeightedNms(std::vector<Face> candidates,
+                              float iou_threshold);
+
+}  // namespace faceveil
+
+#endif  // FACEVEIL_DETECT_NMS_H_

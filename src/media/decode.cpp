@@ -1,0 +1,188 @@
+// DecodeImage(): sniff → check dimensions against the limit → decode →
+// orientation. The one dispatch on format is DecodePixels().
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <climits>
+#include <cstring>
+#include <opencv2/imgcodecs.hpp>
+#include <string>
+
+#include "faceveil/image.h"
+#include "media/decode_exif.h"
+#include "media/decode_header.h"
+
+namespace faceveil {
+namespace {
+
+// A JPEG whose data stops before its end-of-image marker was cut short;
+// libjpeg would "decode" it, filling the missing rows with grey. Entropy-
+// coded data never contains FF D9 (FF bytes are stuffed), so the first
+// FF D9 after the first SOS is the EOI, whatever trails it.
+bool JpegHasEndMarker(std::span<const uint8_t> b) {
+  size_t sos = 0;
+  const uint8_t* base = b.data();
+  ForEachJpegSegment(b, [&](uint8_t marker, std::span<const uint8_t> p) {
+    if (marker == 0xDA) sos = static_cast<size_t>(p.data() - base);
+    return marker != 0xDA;
+  });
+  if (sos == 0) return false;
+  for (size_t i = sos; i + 1 < b.size(); ++i) {
+    if (b[i] == 0xFF && b[i + 1] == 0xD9) return true;
+  }
+  return false;
+}
+
+// Decodes with OpenCV's codecs into 8-bit BGR, as stored (no orientation:
+// we apply it ourselves so that every format behaves the same way).
+Result<cv::Mat> DecodeWithOpenCv(std::span<const uint8_t> bytes,
+                                 ImageFormat format) {
+  if (bytes.size() > static_cast<size_t>(INT_MAX)) {
+    return Status::TooLarge("image file over 2 GiB");
+  }
+  if (format == ImageFormat::kJpeg && !JpegHasEndMarker(bytes)) {
+    return Status::Corrupt("truncated JPEG (no end-of-image marker)");
+  }
+  const cv::Mat buffer(1, static_cast<int>(bytes.size()), CV_8U,
+                       const_cast<uint8_t*>(bytes.data()));
+  cv::Mat pixels;
+  try {
+    pixels =
+        cv::imdecode(buffer, cv::IMREAD_COLOR | cv::IMREAD_IGNORE_ORIENTATION);
+  } catch (const cv::Exception& e) {
+    return Status::Corrupt(std::string("cannot decode ") +
+                           ImageFormatName(format) + ": " + e.what());
+  }
+  if (pixels.empty()) {
+    return Status::Corrupt(std::string("cannot decode ") +
+                           ImageFormatName(format) +
+                           " data (truncated or corrupt)");
+  }
+  return pixels;
+}
+
+Result<cv::Mat> DecodePixels(std::span<const uint8_t> bytes,
+                             ImageFormat format) {
+  switch (format) {
+    case ImageFormat::kJpeg:
+    case ImageFormat::kPng:
+    case ImageFormat::kWebp:
+    case ImageFormat::kBmp:
+    case ImageFormat::kTiff:
+      return DecodeWithOpenCv(bytes, format);
+    case ImageFormat::kHeif:
+      return Status::Unsupported("HEIF/HEIC images are not supported yet");
+    case ImageFormat::kUnknown:
+      break;
+  }
+  return Status::Unsupported(
+      "not a recognised image format (JPEG, PNG, WebP, BMP, TIFF, HEIF)");
+}
+
+}  // namespace
+
+Result<DecodedImage> DecodeImage(std::span<const uint8_t> bytes,
+                                 const DecodeOptions& options) {
+  if (bytes.empty()) return Status::Corrupt("empty file, not an image");
+  DecodedImage image;
+  image.format = SniffImageFormat(bytes);
+  if (image.format == ImageFormat::kUnknown) {
+    return Status::Unsupported(
+        "not a recognised image format (JPEG, PNG, WebP, BMP, TIFF, HEIF)");
+  }
+  if (image.format != ImageFormat::kHeif) {
+    Result<ImageDimensions> dims = ReadImageDimensions(bytes, image.format);
+    if (!dims.ok()) return dims.status();
+    if (dims->width <= 0 || dims->height <= 0) {
+      return Status::Corrupt("image header gives a size of zero");
+    }
+    // Both factors are below 2^32, so the product fits in int64_t.
+    if (dims->width * dims->height > options.max_pixels) {
+      return Status::TooLarge(std::to_string(dims->width) + "x" +
+                              std::to_string(dims->height) +
+                              " image exceeds the limit of " +
+                              std::to_string(options.max_pixels) + " pixels");
+    }
+  }
+  image.exif_orientation = FindExifOrientation(bytes, image.format);
+
+  Result<cv::Mat> pixels = DecodePixels(bytes, image.format);
+  if (!pixels.ok()) return pixels.status();
+  // The decoder read the same header; this guards against one that did not.
+  if (static_cast<int64_t>(pixels->total()) > options.max_pixels) {
+    return Status::TooLarge("decoded image exceeds the pixel limit");
+  }
+  // OpenCV 4.6 orients JPEG and PNG only when asked (we ask it not to),
+  // never WebP, but its TIFF decoder (libtiff's RGBA reader) always
+  // returns TIFF pixels upright, whatever the flags.
+  const bool decoder_oriented = image.format == ImageFormat::kTiff;
+  if (options.apply_exif_orientation && !decoder_oriented) {
+    image.pixels = ApplyExifOrientation(*pixels, image.exif_orientation);
+  } else if (!options.apply_exif_orientation && decoder_oriented) {
+    image.pixels = ApplyExifOrientation(
+        *pixels, InverseExifOrientation(image.exif_orientation));
+  } else {
+    image.pixels = *pixels;
+  }
+  return image;
+}
+
+Result<std::vector<uint8_t>> ReadFileBytes(const std::string& path,
+                                           int64_t max_bytes) {
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    if (err == ENOENT || err == ENOTDIR) {
+      return Status::NotFound("no such file");
+    }
+    return Status::IoError(std::strerror(err));
+  }
+  struct FdCloser {
+    int fd;
+    ~FdCloser() { ::close(fd); }
+  } closer{fd};
+
+  struct stat st {};
+  if (::fstat(fd, &st) != 0) return Status::IoError(std::strerror(errno));
+  if (S_ISDIR(st.st_mode)) return Status::InvalidArgument("is a directory");
+  if (S_ISREG(st.st_mode) && st.st_size > max_bytes) {
+    return Status::TooLarge("file of " + std::to_string(st.st_size) +
+                            " bytes exceeds the limit of " +
+                            std::to_string(max_bytes));
+  }
+  std::vector<uint8_t> bytes;
+  if (S_ISREG(st.st_mode)) bytes.reserve(static_cast<size_t>(st.st_size));
+  uint8_t chunk[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd, chunk, sizeof chunk);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Status::IoError(std::strerror(errno));
+    }
+    if (n == 0) break;
+    if (static_cast<int64_t>(bytes.size()) + n > max_bytes) {
+      return Status::TooLarge("file exceeds the limit of " +
+                              std::to_string(max_bytes) + " bytes");
+    }
+    bytes.insert(bytes.end(), chunk, chunk + n);
+  }
+  return bytes;
+}
+
+Result<DecodedImage> ReadImage(const std::string& path,
+                               const DecodeOptions& options) {
+  // Uncompressed 16-bit RGBA takes 8 bytes a pixel; no real file of an
+  // admissible image is larger than that plus room for metadata.
+  const int64_t max_bytes =
+      std::max<int64_t>(options.max_pixels, 0) * 8 + (int64_t{64} << 20);
+  Result<std::vector<uint8_t>> bytes = ReadFileBytes(path, max_bytes);
+  if (!bytes.ok()) return bytes.status().WithContext(path);
+  Result<DecodedImage> image = DecodeImage(*bytes, options);
+  if (!image.ok()) return image.status().WithContext(path);
+  return image;
+}
+
+}  // namespace faceveil
