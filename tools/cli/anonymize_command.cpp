@@ -1,16 +1,143 @@
-// Placeholder until the anonymize subcommand lands; its owner replaces this
-// file.
+// faceveil anonymize: photos, videos and whole folders in, anonymized copies
+// out. Argument parsing only; the work is faceveil::RunBatch.
 #include <iostream>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
 
 #include "commands.h"
+#include "detection_options.h"
+#include "faceveil/batch.h"
+#include "faceveil/pipeline.h"
+#include "faceveil/settings.h"
 
 namespace faceveil::cli {
+namespace {
+
+struct AnonymizeArgs {
+  PipelineOptions pipeline;
+  BatchOptions batch;
+  std::vector<std::string> inputs;
+  std::string output;
+  std::map<std::string, std::string> settings;  // name → value as given
+  std::map<std::string, bool> flags;            // boolean settings
+};
+
+int RunAnonymize(AnonymizeArgs& args) {
+  auto usage = [](const std::string& msg) {
+    std::cerr << "faceveil anonymize: " << msg
+              << "\nRun 'faceveil anonymize --help' for examples.\n";
+    return kExitUsage;
+  };
+  for (const auto& [name, value] : args.settings) {
+    Status s = ApplySetting(&args.pipeline, name, value);
+    if (!s.ok()) return usage(s.message());
+  }
+  for (const auto& [name, on] : args.flags) {
+    if (!on) continue;
+    Status s = ApplySetting(&args.pipeline, name, "true");
+    if (!s.ok()) return usage(s.message());
+  }
+  Status valid = ValidateDetectionOptions(args.pipeline.detector);
+  if (!valid.ok()) return usage(valid.message());
+  if (args.output.empty() && !args.batch.in_place) {
+    return usage("say where the results go: -o OUTPUT (or --in-place)");
+  }
+
+  auto pipeline = Pipeline::Create(args.pipeline);
+  if (!pipeline.ok()) {
+    std::cerr << "faceveil anonymize: " << pipeline.status().ToString() << "\n";
+    return args.pipeline.detector.model_file.empty() ? kExitFailures
+                                                     : kExitUsage;
+  }
+  auto summary = RunBatch(**pipeline, args.inputs, args.output, args.batch);
+  if (!summary.ok()) return usage(summary.status().message());
+  if (!args.batch.quiet || summary->failed > 0) {
+    std::cerr << FormatSummary(*summary);
+  }
+  return summary->failed > 0 ? kExitFailures : kExitOk;
+}
+
+}  // namespace
 
 void AddAnonymizeCommand(CLI::App& app, int* exit_code) {
-  auto* cmd = app.add_subcommand("anonymize", "(not yet available)");
-  cmd->callback([exit_code] {
-    std::cerr << "faceveil anonymize: not yet available\n";
-    *exit_code = kExitUsage;
+  auto args = std::make_shared<AnonymizeArgs>();
+  auto* cmd = app.add_subcommand(
+      "anonymize",
+      "Blur every face in photos, videos or whole folders (the main job)");
+  cmd->add_option("INPUT", args->inputs,
+                  "Photos (JPEG, PNG, WebP, BMP, TIFF, HEIC), videos (MP4, "
+                  "MOV, MKV, WebM, AVI) or folders of them")
+      ->required();
+  cmd->add_option("-o,--output", args->output,
+                  "Output file (one input file) or folder (mirrors the input "
+                  "folders)");
+  cmd->add_flag("--in-place", args->batch.in_place,
+                "Replace each input with its anonymized version (no -o)");
+  cmd->add_flag("--overwrite", args->batch.overwrite,
+                "Replace outputs that already exist (default: skip them)");
+  cmd->add_option("-j,--jobs", args->batch.jobs,
+                  "Files processed in parallel (default: one per core)")
+      ->default_val(std::thread::hardware_concurrency())
+      ->check(CLI::Range(1, 256));
+  cmd->add_option("--report", args->batch.report_path,
+                  "Also write what was found per file as JSON Lines (the "
+                  "schema of 'faceveil detect')");
+  cmd->add_flag("-q,--quiet", args->batch.quiet,
+                "No progress, no summary (failures are still reported)");
+  for (const SettingInfo& s : AnonymizeSettings()) {
+    const std::string help = s.help + " [default: " + s.default_value + "]";
+    if (s.default_value == "false") {
+      cmd->add_flag("--" + s.name, args->flags[s.name], help);
+    } else {
+      cmd->add_option("--" + s.name, args->settings[s.name], help)
+          ->type_name(s.value_name);
+    }
+  }
+  AddDetectionOptions(cmd, &args->pipeline.detector);
+  cmd->add_option("--max-pixels", args->pipeline.decode.max_pixels,
+                  "Refuse images with more pixels than this (decompression "
+                  "bombs)")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+  cmd->add_option("--crf", args->batch.video.crf,
+                  "Video quality: x264 constant rate factor (lower is "
+                  "better)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 51));
+  cmd->add_option("--preset", args->batch.video.preset,
+                  "Video encoder speed: ultrafast ... veryslow")
+      ->capture_default_str();
+  cmd->add_option("--detect-every", args->batch.detect_every,
+                  "Video: run detection on every N-th frame; tracking fills "
+                  "the frames between")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 100));
+  cmd->footer(
+      "\nExamples:\n"
+      "  faceveil anonymize party.jpg -o party-anon.jpg\n"
+      "  faceveil anonymize ~/Pictures/trip -o ~/Pictures/trip-anon   "
+      "# whole folder, mirrored\n"
+      "  faceveil anonymize *.jpg -o out/ --style pixelate --report "
+      "faces.jsonl\n"
+      "  faceveil anonymize clip.mp4 -o clip-anon.mp4\n\n"
+      "Nothing but the outputs is written; inputs are never changed unless\n"
+      "--in-place is given. Outputs carry no GPS position, camera serial,\n"
+      "owner name or thumbnail. Exit status: 0 all done, 1 some files "
+      "failed,\n2 bad command line.\n\n" +
+      DetectionOptionsHelp());
+  cmd->callback([args, exit_code, cmd] {
+    // Only settings the user gave are applied; the rest keep the defaults.
+    for (auto it = args->settings.begin(); it != args->settings.end();) {
+      if (cmd->count("--" + it->first) == 0) {
+        it = args->settings.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    *exit_code = RunAnonymize(*args);
   });
 }
 

@@ -1,0 +1,71 @@
+// Anonymizing many files: photos and videos named one by one or as folders
+// (walked recursively and mirrored under the output folder), in parallel
+// over files, with progress on stderr and a summary at the end.
+//
+// Memory is bounded by the number of jobs: each job holds one file at a
+// time, so a folder of 10,000 photos is never loaded at once.
+#ifndef FACEVEIL_BATCH_H_
+#define FACEVEIL_BATCH_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "faceveil/pipeline.h"
+#include "faceveil/status.h"
+#include "faceveil/video.h"
+
+namespace faceveil {
+
+struct BatchOptions {
+  // Files processed at once; 0 = one per CPU core.
+  int jobs = 0;
+  // Replace outputs that already exist (otherwise they are skipped).
+  bool overwrite = false;
+  // Write each output over its input. The output path must be empty.
+  bool in_place = false;
+  // Write a JSON Lines report (schema of faceveil/report.h) here; empty:
+  // none. Written atomically when the run ends.
+  std::string report_path;
+  // No progress or per-file messages on stderr.
+  bool quiet = false;
+  // Files larger than this are refused before they are read.
+  int64_t max_file_bytes = int64_t{1} << 30;
+  // Encoding, limits and metadata for videos.
+  VideoOptions video;
+  // Run detection on every n-th video frame only; tracking covers the rest.
+  int detect_every = 1;
+};
+
+struct FileFailure {
+  std::string input;
+  std::string reason;
+};
+
+struct BatchSummary {
+  int64_t files = 0;             // files planned
+  int64_t done = 0;              // outputs written
+  int64_t skipped_existing = 0;  // outputs that existed (no --overwrite)
+  int64_t failed = 0;            // files that could not be processed
+  int64_t without_faces = 0;     // done, but no face was found
+  int64_t faces = 0;             // faces anonymized (video: per-frame peak)
+  std::vector<FileFailure> failures;
+  double seconds = 0;  // wall time of the run
+};
+
+// Plans the outputs (see PlanFiles in src/app/file_plan.h for the rules:
+// one file → `output` may be a file name; folders are mirrored) and
+// anonymizes every file. Fails as a whole only when the plan is impossible
+// (missing input, two inputs for one output, ...); a file that fails is
+// recorded in the summary and the run goes on.
+Result<BatchSummary> RunBatch(const Pipeline& pipeline,
+                              const std::vector<std::string>& inputs,
+                              const std::string& output,
+                              const BatchOptions& options);
+
+// The summary as lines for a person, e.g. "12 files anonymized, 31 faces".
+std::string FormatSummary(const BatchSummary& summary);
+
+}  // namespace faceveil
+
+#endif  // FACEVEIL_BATCH_H_

@@ -1,0 +1,104 @@
+// The one path every front end takes: bytes → decoded, upright image →
+// faces → anonymized image → encoded bytes with the metadata policy applied.
+// The CLI, the web server and the batch runner all call this; none of them
+// decodes, detects or encodes on its own.
+//
+//   auto pipeline = faceveil::Pipeline::Create({});
+//   auto out = (*pipeline)->Anonymize(bytes);   // out->bytes: the new file
+//
+// A Pipeline owns one Detector and is immutable after Create(): all methods
+// are const and may be called from many threads at once.
+#ifndef FACEVEIL_PIPELINE_H_
+#define FACEVEIL_PIPELINE_H_
+
+#include <cstdint>
+#include <memory>
+#include <span>
+#include <vector>
+
+#include "faceveil/anonymizer.h"
+#include "faceveil/detector.h"
+#include "faceveil/encode.h"
+#include "faceveil/face.h"
+#include "faceveil/image.h"
+#include "faceveil/status.h"
+
+namespace faceveil {
+
+struct PipelineOptions {
+  // How faces are found.
+  DetectorOptions detector;
+  // How they are hidden.
+  AnonymizeOptions anonymize;
+  // Limits and orientation handling for reading images.
+  DecodeOptions decode;
+  // Quality settings for writing images.
+  EncodeOptions encode;
+  // Which of the input's metadata may reach the output.
+  MetadataPolicy metadata = MetadataPolicy::kStrip;
+  // Output format; kUnknown follows the input (HEIF is written as JPEG).
+  ImageFormat output_format = ImageFormat::kUnknown;
+};
+
+// What was found in one image.
+struct ImageReport {
+  int width = 0;   // of the upright image
+  int height = 0;  //
+  ImageFormat input_format = ImageFormat::kUnknown;
+  std::vector<Face> faces;  // in upright image pixels
+  double detect_ms = 0;     // time spent in detection
+};
+
+struct AnonymizedImage {
+  ImageReport report;
+  ImageFormat output_format = ImageFormat::kUnknown;
+  std::vector<uint8_t> bytes;  // the encoded output file
+};
+
+// What to anonymize when the caller has chosen (the web UI's review step).
+struct Selection {
+  // Detected faces to anonymize (each through the mask rules of
+  // AnonymizeOptions); faces left out stay visible.
+  std::vector<Face> faces;
+  // Rectangles drawn by hand, anonymized exactly as given.
+  std::vector<Box> regions;
+};
+
+class Pipeline {
+ public:
+  static Result<std::unique_ptr<Pipeline>> Create(
+      const PipelineOptions& options);
+  ~Pipeline();
+
+  // Decodes `bytes` and finds the faces; writes nothing.
+  Result<ImageReport> Detect(std::span<const uint8_t> bytes) const;
+
+  // Decodes, detects, anonymizes every face found and encodes.
+  Result<AnonymizedImage> Anonymize(std::span<const uint8_t> bytes) const;
+
+  // Decodes and anonymizes exactly `selection` (no detection is run;
+  // report.faces is selection.faces). `anonymize` overrides the pipeline's
+  // anonymization options for this call.
+  Result<AnonymizedImage> AnonymizeSelection(
+      std::span<const uint8_t> bytes, const Selection& selection,
+      const AnonymizeOptions& anonymize) const;
+
+  // The output format for an input of `input` format.
+  ImageFormat OutputFormat(ImageFormat input) const;
+
+  const PipelineOptions& options() const { return options_; }
+  const Detector& detector() const { return *detector_; }
+
+ private:
+  Pipeline(const PipelineOptions& options, std::unique_ptr<Detector> detector);
+  Result<AnonymizedImage> Encode(std::span<const uint8_t> original,
+                                 const cv::Mat& pixels,
+                                 ImageReport report) const;
+
+  const PipelineOptions options_;
+  std::unique_ptr<Detector> detector_;
+};
+
+}  // namespace faceveil
+
+#endif  // FACEVEIL_PIPELINE_H_

@@ -1,0 +1,39 @@
+// The machine-readable report of what was found in a file: one JSON object
+// per line (JSON Lines), shared by `faceveil detect`, `faceveil anonymize
+// --report`, `faceveil eval --detections` and the web server's API.
+//
+//   {"file": "a.jpg", "width": 1920, "height": 1080,
+//    "faces": [{"box": [x, y, w, h], "score": 0.93,
+//               "keypoints": [[x, y], ... 6]}], "ms": 6.1}
+//   {"file": "b.jpg", "error": "corrupt: ..."}
+//
+// Boxes are top-left corner and size in pixels of the upright image,
+// rounded to 2 decimals; scores to 4.
+#ifndef FACEVEIL_REPORT_H_
+#define FACEVEIL_REPORT_H_
+
+#include <string>
+#include <vector>
+
+#include "faceveil/face.h"
+#include "faceveil/pipeline.h"
+#include "faceveil/status.h"
+
+namespace faceveil {
+
+// The JSON array of faces, e.g. for an API response.
+std::string FacesToJson(const std::vector<Face>& faces);
+
+// One report line (without the newline). Invalid UTF-8 in `file` is
+// replaced, never an error.
+std::string ReportToJsonLine(const std::string& file,
+                             const ImageReport& report);
+std::string ErrorToJsonLine(const std::string& file, const Status& status);
+
+// Parses the "faces" array of a report (or a request that uses the same
+// schema). Keypoints are optional; missing ones are zero.
+Result<std::vector<Face>> FacesFromJson(const std::string& json_array);
+
+}  // namespace faceveil
+
+#endif  // FACEVEIL_REPORT_H_

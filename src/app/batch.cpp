@@ -1,0 +1,230 @@
+#include "faceveil/batch.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <mutex>
+#include <opencv2/core/utility.hpp>
+#include <optional>
+#include <thread>
+
+#include "app/file_plan.h"
+#include "app/progress.h"
+#include "app/video_job.h"
+#include "faceveil/file_io.h"
+#include "faceveil/report.h"
+
+namespace faceveil {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// OpenCV's own thread pool competes with our per-file workers; with more
+// than one worker each runs OpenCV single-threaded, and the setting is
+// restored afterwards.
+class ScopedOpenCvThreads {
+ public:
+  explicit ScopedOpenCvThreads(int n) : saved_(cv::getNumThreads()) {
+    cv::setNumThreads(n);
+  }
+  ~ScopedOpenCvThreads() { cv::setNumThreads(saved_); }
+
+ private:
+  int saved_;
+};
+
+struct FileOutcome {
+  enum class Kind { kDone, kSkipped, kFailed } kind = Kind::kFailed;
+  int64_t faces = 0;
+  std::string reason;
+  std::string report_line;
+};
+
+class BatchRun {
+ public:
+  BatchRun(const Pipeline& pipeline, const std::vector<PlannedFile>& plan,
+           const BatchOptions& options, Progress* progress)
+      : pipeline_(pipeline),
+        plan_(plan),
+        options_(options),
+        progress_(progress),
+        outcomes_(plan.size()) {}
+
+  void Run(int jobs) {
+    std::vector<std::thread> workers;
+    for (int i = 1; i < jobs; ++i) workers.emplace_back([this] { Work(); });
+    Work();
+    for (std::thread& t : workers) t.join();
+  }
+
+  const std::vector<FileOutcome>& outcomes() const { return outcomes_; }
+
+ private:
+  void Work() {
+    for (size_t i = next_++; i < plan_.size(); i = next_++) {
+      outcomes_[i] = Process(plan_[i]);
+      const FileOutcome& o = outcomes_[i];
+      if (o.kind == FileOutcome::Kind::kFailed) {
+        progress_->Message("failed: " + plan_[i].input.string() + ": " +
+                           o.reason);
+      }
+      progress_->Add(o.faces, o.kind == FileOutcome::Kind::kFailed);
+    }
+  }
+
+  FileOutcome Process(const PlannedFile& file) const {
+    FileOutcome out;
+    const bool replace = options_.overwrite || options_.in_place;
+    std::error_code ec;
+    if (!replace && fs::exists(file.output, ec)) {
+      out.kind = FileOutcome::Kind::kSkipped;
+      return out;
+    }
+    Status status = file.kind == MediaKind::kVideo ? ProcessVideo(file, &out)
+                                                   : ProcessImage(file, &out);
+    if (!status.ok()) {
+      out.kind = FileOutcome::Kind::kFailed;
+      out.reason = status.ToString();
+      out.report_line = ErrorToJsonLine(file.input.string(), status);
+      return out;
+    }
+    out.kind = FileOutcome::Kind::kDone;
+    return out;
+  }
+
+  Status ProcessImage(const PlannedFile& file, FileOutcome* out) const {
+    auto bytes = ReadFileBytes(file.input.string(), options_.max_file_bytes);
+    if (!bytes.ok()) return bytes.status();
+    auto result = pipeline_.Anonymize(*bytes);
+    if (!result.ok()) return result.status();
+    FACEVEIL_RETURN_IF_ERROR(CreateParentDirectories(file.output.string()));
+    FACEVEIL_RETURN_IF_ERROR(
+        WriteFileAtomic(file.output.string(), result->bytes,
+                        options_.overwrite || options_.in_place));
+    out->faces = static_cast<int64_t>(result->report.faces.size());
+    out->report_line = ReportToJsonLine(file.input.string(), result->report);
+    return Status::Ok();
+  }
+
+  Status ProcessVideo(const PlannedFile& file, FileOutcome* out) const {
+    FACEVEIL_RETURN_IF_ERROR(CreateParentDirectories(file.output.string()));
+    VideoOptions video = options_.video;
+    video.overwrite = options_.overwrite || options_.in_place;
+    auto result =
+        AnonymizeVideoFile(pipeline_, file.input.string(), file.output.string(),
+                           video, options_.detect_every, {});
+    if (!result.ok()) return result.status();
+    out->faces = result->max_faces_in_frame;
+    ImageReport report;
+    report.width = result->stats.width;
+    report.height = result->stats.height;
+    out->report_line = ReportToJsonLine(file.input.string(), report);
+    return Status::Ok();
+  }
+
+  const Pipeline& pipeline_;
+  const std::vector<PlannedFile>& plan_;
+  const BatchOptions& options_;
+  Progress* progress_;
+  std::vector<FileOutcome> outcomes_;
+  std::atomic<size_t> next_{0};
+};
+
+}  // namespace
+
+Result<BatchSummary> RunBatch(const Pipeline& pipeline,
+                              const std::vector<std::string>& inputs,
+                              const std::string& output,
+                              const BatchOptions& options) {
+  const auto start = std::chrono::steady_clock::now();
+  PlanOptions plan_options;
+  plan_options.in_place = options.in_place;
+  plan_options.rename = [&pipeline](const fs::path& name, MediaKind kind) {
+    if (kind == MediaKind::kVideo) return name;
+    const ImageFormat in = FormatFromFileName(name.string());
+    const ImageFormat out = pipeline.OutputFormat(in);
+    if (in == out || out == ImageFormat::kUnknown) return name;
+    fs::path renamed = name;
+    return renamed.replace_extension(FileExtensionFor(out));
+  };
+  std::vector<fs::path> in_paths(inputs.begin(), inputs.end());
+  auto plan = PlanFiles(in_paths, output, plan_options);
+  if (!plan.ok()) return plan.status();
+
+  int jobs =
+      options.jobs > 0
+          ? options.jobs
+          : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  jobs = std::max(1, std::min<int>(jobs, static_cast<int>(plan->size())));
+  std::optional<ScopedOpenCvThreads> single_threaded;
+  if (jobs > 1) single_threaded.emplace(1);
+
+  ProgressOptions progress_options;
+  if (options.quiet) progress_options.style = ProgressOptions::Style::kQuiet;
+  Progress progress(static_cast<int64_t>(plan->size()), progress_options);
+  BatchRun run(pipeline, *plan, options, &progress);
+  run.Run(jobs);
+  progress.Finish();
+
+  BatchSummary summary;
+  summary.files = static_cast<int64_t>(plan->size());
+  std::string report;
+  for (size_t i = 0; i < plan->size(); ++i) {
+    const FileOutcome& o = run.outcomes()[i];
+    switch (o.kind) {
+      case FileOutcome::Kind::kDone:
+        ++summary.done;
+        summary.faces += o.faces;
+        if (o.faces == 0) ++summary.without_faces;
+        break;
+      case FileOutcome::Kind::kSkipped:
+        ++summary.skipped_existing;
+        break;
+      case FileOutcome::Kind::kFailed:
+        ++summary.failed;
+        summary.failures.push_back({(*plan)[i].input.string(), o.reason});
+        break;
+    }
+    if (!o.report_line.empty()) report += o.report_line + "\n";
+  }
+  if (!options.report_path.empty()) {
+    FACEVEIL_RETURN_IF_ERROR(CreateParentDirectories(options.report_path));
+    const std::span<const uint8_t> bytes(
+        reinterpret_cast<const uint8_t*>(report.data()), report.size());
+    Status written = WriteFileAtomic(options.report_path, bytes, true);
+    if (!written.ok()) return written.WithContext("writing the report");
+  }
+  summary.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  return summary;
+}
+
+std::string FormatSummary(const BatchSummary& s) {
+  std::string out;
+  char line[256];
+  std::snprintf(line, sizeof line,
+                "%lld of %lld files anonymized, %lld faces (%lld files had no "
+                "face) in %s",
+                static_cast<long long>(s.done), static_cast<long long>(s.files),
+                static_cast<long long>(s.faces),
+                static_cast<long long>(s.without_faces),
+                Progress::FormatDuration(s.seconds).c_str());
+  out += line;
+  out += "\n";
+  if (s.skipped_existing > 0) {
+    out += std::to_string(s.skipped_existing) +
+           " skipped: output exists already (--overwrite replaces it)\n";
+  }
+  if (s.failed > 0) {
+    out += std::to_string(s.failed) + " failed:\n";
+    for (const FileFailure& f : s.failures) {
+      out += "  " + f.input + ": " + f.reason + "\n";
+    }
+  }
+  return out;
+}
+
+}  // namespace faceveil
