@@ -1,0 +1,101 @@
+#include "video/frame_convert.h"
+
+#include <cmath>
+#include <opencv2/core.hpp>
+#include <string>
+
+extern "C" {
+#include <libavutil/display.h>
+#include <libavutil/imgutils.h>
+}
+
+namespace faceveil::video {
+namespace {
+
+// Same-size conversions only resample chroma; bilinear is exact enough there
+// and much cheaper than the higher-order filters.
+constexpr int kSwsFlags = SWS_BILINEAR;
+
+std::string PixelFormatName(int format) {
+  const char* name = av_get_pix_fmt_name(static_cast<AVPixelFormat>(format));
+  return name != nullptr ? name : "unknown";
+}
+
+}  // namespace
+
+int DisplayRotationDegrees(const AVStream* stream) {
+  const uint8_t* matrix =
+      av_stream_get_side_data(stream, AV_PKT_DATA_DISPLAYMATRIX, nullptr);
+  if (matrix == nullptr) return 0;
+  // av_display_rotation_get() is counter-clockwise; players (and ffmpeg's
+  // autorotate) turn the picture clockwise by its negation.
+  double ccw =
+      av_display_rotation_get(reinterpret_cast<const int32_t*>(matrix));
+  if (std::isnan(ccw)) return 0;
+  long quarter = std::lround(-ccw / 90.0);
+  return static_cast<int>(((quarter % 4) + 4) % 4) * 90;
+}
+
+void RotateClockwise(const cv::Mat& in, cv::Mat& out, int degrees) {
+  switch (degrees) {
+    case 90:
+      cv::rotate(in, out, cv::ROTATE_90_CLOCKWISE);
+      break;
+    case 180:
+      cv::rotate(in, out, cv::ROTATE_180);
+      break;
+    case 270:
+      cv::rotate(in, out, cv::ROTATE_90_COUNTERCLOCKWISE);
+      break;
+    default:
+      out = in;
+  }
+}
+
+Status ToBgrConverter::Convert(const AVFrame& frame, cv::Mat& bgr) {
+  if (frame.width <= 0 || frame.height <= 0) {
+    return Status::Corrupt("decoded frame has no pixels");
+  }
+  SwsContext* ctx = sws_getCachedContext(
+      sws_.release(), frame.width, frame.height,
+      static_cast<AVPixelFormat>(frame.format), width_, height_,
+      AV_PIX_FMT_BGR24, kSwsFlags, nullptr, nullptr, nullptr);
+  sws_.reset(ctx);
+  if (ctx == nullptr) {
+    return Status::Unsupported(std::string("cannot convert pixel format ") +
+                               PixelFormatName(frame.format) + " to BGR");
+  }
+  bgr.create(height_, width_, CV_8UC3);
+  uint8_t* dst[4] = {bgr.data, nullptr, nullptr, nullptr};
+  int dst_stride[4] = {static_cast<int>(bgr.step), 0, 0, 0};
+  int rows = sws_scale(ctx, frame.data, frame.linesize, 0, frame.height, dst,
+                       dst_stride);
+  if (rows != height_) return Status::Internal("pixel conversion failed");
+  return Status::Ok();
+}
+
+Result<FramePtr> FromBgrConverter::Convert(const cv::Mat& bgr) {
+  if (bgr.type() != CV_8UC3 || bgr.empty()) {
+    return Status::InvalidArgument("frame is not 8-bit BGR");
+  }
+  SwsContext* ctx = sws_getCachedContext(
+      sws_.release(), bgr.cols, bgr.rows, AV_PIX_FMT_BGR24, width_, height_,
+      format_, kSwsFlags, nullptr, nullptr, nullptr);
+  sws_.reset(ctx);
+  if (ctx == nullptr) return Status::Internal("cannot convert BGR for encoder");
+  FramePtr frame(av_frame_alloc());
+  if (!frame) return Status::TooLarge("out of memory for a frame");
+  frame->width = width_;
+  frame->height = height_;
+  frame->format = format_;
+  int err = av_frame_get_buffer(frame.get(), 0);
+  if (err < 0) return AvStatus(err, "allocating a frame");
+  const uint8_t* src[4] = {bgr.data, nullptr, nullptr, nullptr};
+  int src_stride[4] = {static_cast<int>(bgr.step), 0, 0, 0};
+  int rows = sws_scale(ctx, src, src_stride, 0, bgr.rows, frame->data,
+                       frame->linesize);
+  if (rows != height_) return Status::Internal("pixel conversion failed");
+  return frame;
+}
+
+}  // namespace faceveil::video

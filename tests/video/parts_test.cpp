@@ -1,0 +1,158 @@
+// Unit tests of the transcoder's parts that need no video file.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <opencv2/core.hpp>
+#include <thread>
+
+extern "C" {
+#include <libavutil/display.h>
+}
+
+#include "video/atomic_output.h"
+#include "video/bounded_queue.h"
+#include "video/frame_convert.h"
+#include "video/metadata_policy.h"
+
+namespace faceveil::video {
+namespace {
+
+namespace fs = std::filesystem;
+
+TEST(MetadataPolicyTest, LocationAndDeviceNeverPass) {
+  for (bool keep : {false, true}) {
+    for (const char* key :
+         {"location", "location-eng", "com.apple.quicktime.location.ISO6709",
+          "com.apple.quicktime.make", "make", "model", "software", "encoder",
+          "com.android.version", "GPSCoordinates"}) {
+      EXPECT_FALSE(IsMetadataKeyAllowed(key, MetadataScope::kContainer, keep))
+          << key;
+      EXPECT_FALSE(IsMetadataKeyAllowed(key, MetadataScope::kStream, keep))
+          << key;
+    }
+  }
+}
+
+TEST(MetadataPolicyTest, AllowListDependsOnKeepFlag) {
+  EXPECT_FALSE(IsMetadataKeyAllowed("title", MetadataScope::kContainer, false));
+  EXPECT_TRUE(IsMetadataKeyAllowed("Title", MetadataScope::kContainer, true));
+  EXPECT_TRUE(IsMetadataKeyAllowed("language", MetadataScope::kStream, false));
+  EXPECT_FALSE(
+      IsMetadataKeyAllowed("handler_name", MetadataScope::kStream, false));
+  EXPECT_TRUE(
+      IsMetadataKeyAllowed("handler_name", MetadataScope::kStream, true));
+}
+
+TEST(MetadataPolicyTest, CopyCountsDropped) {
+  AVDictionary* in = nullptr;
+  av_dict_set(&in, "title", "Holiday", 0);
+  av_dict_set(&in, "location", "+48.8584+002.2945/", 0);
+  AVDictionary* out = nullptr;
+  EXPECT_EQ(CopyAllowedMetadata(in, &out, MetadataScope::kContainer, true), 1);
+  EXPECT_EQ(av_dict_count(out), 1);
+  ASSERT_NE(av_dict_get(out, "title", nullptr, 0), nullptr);
+  av_dict_free(&out);
+  EXPECT_EQ(CopyAllowedMetadata(in, &out, MetadataScope::kContainer, false), 2);
+  EXPECT_EQ(out, nullptr);
+  av_dict_free(&in);
+}
+
+TEST(RotationTest, DisplayMatrixToClockwiseDegrees) {
+  // av_display_rotation_set() takes a clockwise angle.
+  for (int cw : {0, 90, 180, -90, 270}) {
+    AVStream stream{};
+    AVPacketSideData side{};
+    int32_t matrix[9];
+    av_display_rotation_set(matrix, cw);
+    side.type = AV_PKT_DATA_DISPLAYMATRIX;
+    side.data = reinterpret_cast<uint8_t*>(matrix);
+    side.size = sizeof(matrix);
+    stream.side_data = &side;
+    stream.nb_side_data = 1;
+    EXPECT_EQ(DisplayRotationDegrees(&stream), ((cw % 360) + 360) % 360) << cw;
+  }
+  AVStream none{};
+  EXPECT_EQ(DisplayRotationDegrees(&none), 0);
+}
+
+TEST(RotationTest, RotateAndBackIsIdentity) {
+  cv::Mat m(3, 5, CV_8UC3);
+  cv::randu(m, 0, 255);
+  for (int deg : {0, 90, 180, 270}) {
+    cv::Mat r, back;
+    RotateClockwise(m, r, deg);
+    RotateClockwise(r, back, (360 - deg) % 360);
+    EXPECT_EQ(cv::norm(m, back, cv::NORM_INF), 0) << deg;
+  }
+  cv::Mat r;
+  RotateClockwise(m, r, 90);
+  ASSERT_EQ(r.size(), cv::Size(3, 5));
+  // Clockwise: the bottom-left pixel goes to the top-left.
+  EXPECT_EQ(r.at<cv::Vec3b>(0, 0), m.at<cv::Vec3b>(2, 0));
+}
+
+TEST(BoundedQueueTest, CloseDrainsAndAbortUnblocks) {
+  BoundedQueue<int> q(2);
+  std::thread producer([&] {
+    for (int i = 0; i < 100; ++i) ASSERT_TRUE(q.Push(i));
+    q.Close();
+  });
+  int v = -1, expected = 0;
+  while (q.Pop(v)) EXPECT_EQ(v, expected++);
+  producer.join();
+  EXPECT_EQ(expected, 100);
+
+  BoundedQueue<int> blocked(1);
+  ASSERT_TRUE(blocked.Push(1));
+  std::thread stuck([&] { EXPECT_FALSE(blocked.Push(2)); });
+  blocked.Abort();
+  stuck.join();
+  EXPECT_FALSE(blocked.Pop(v));
+}
+
+class TempOutputFileTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = fs::temp_directory_path() /
+           ("faceveil_video_parts_" + std::to_string(getpid()));
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+  size_t FileCount() const {
+    return std::distance(fs::directory_iterator(dir_),
+                         fs::directory_iterator());
+  }
+  fs::path dir_;
+};
+
+TEST_F(TempOutputFileTest, UncommittedFileIsRemoved) {
+  {
+    auto temp = TempOutputFile::Create((dir_ / "out.mp4").string());
+    ASSERT_TRUE(temp.ok()) << temp.status().ToString();
+    EXPECT_TRUE(fs::exists(temp->path()));
+    EXPECT_EQ(fs::path(temp->path()).extension(), ".mp4");
+  }
+  EXPECT_EQ(FileCount(), 0u);
+}
+
+TEST_F(TempOutputFileTest, CommitRefusesToReplaceUnlessAsked) {
+  const fs::path final = dir_ / "out.mkv";
+  std::ofstream(final) << "precious";
+  auto temp = TempOutputFile::Create(final.string());
+  ASSERT_TRUE(temp.ok());
+  std::ofstream(temp->path()) << "new";
+  Status s = temp->Commit(/*overwrite=*/false);
+  EXPECT_EQ(s.code(), Status::Code::kInvalidArgument) << s.ToString();
+  std::string content;
+  std::ifstream(final) >> content;
+  EXPECT_EQ(content, "precious");
+  ASSERT_TRUE(temp->Commit(/*overwrite=*/true).ok());
+  std::ifstream(final) >> content;
+  EXPECT_EQ(content, "new");
+  EXPECT_EQ(FileCount(), 1u);
+}
+
+}  // namespace
+}  // namespace faceveil::video
