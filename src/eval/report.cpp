@@ -88,7 +88,8 @@ std::string FormatReport(const EvalReport& r) {
   if (r.failed_images > 0) out << " (" << r.failed_images << " failed)";
   out << "\n";
   out << "WIDER FACE AP (official protocol, " << r.ap_detections
-      << " detections)\n";
+      << " detections scoring >= " << Format("%g", r.options.ap_min_score)
+      << ")\n";
   const char* names[3] = {"Easy", "Medium", "Hard"};
   for (int s = 0; s < 3; ++s) {
     char line[96];

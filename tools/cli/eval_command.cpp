@@ -70,30 +70,29 @@ void PrintProgress(size_t done, size_t total) {
   }
 }
 
-Result<std::vector<eval::ImageDetections>> RunOrLoad(
-    const EvalArgs& args, const eval::GroundTruth& gt, double* wall_seconds) {
-  if (!args.detections_path.empty()) {
-    auto lines = eval::ReadDetectionsJsonl(args.detections_path);
-    if (!lines.ok()) return lines.status();
-    auto matched = eval::MatchToGroundTruth(gt, std::move(lines).value());
-    if (!matched.ok()) return matched.status();
-    if (matched->missing > 0) {
-      std::cerr << "eval: warning: " << matched->missing
-                << " ground-truth images have no detection line (scored as "
-                   "no detections)\n";
-    }
-    if (matched->unmatched > 0) {
-      std::cerr << "eval: warning: " << matched->unmatched
-                << " detection lines name no ground-truth image (ignored)\n";
-    }
-    return std::move(matched->per_image);
+Result<std::vector<eval::ImageDetections>> LoadDetections(
+    const EvalArgs& args, const eval::GroundTruth& gt) {
+  auto lines = eval::ReadDetectionsJsonl(args.detections_path);
+  if (!lines.ok()) return lines.status();
+  auto matched = eval::MatchToGroundTruth(gt, std::move(lines).value());
+  if (!matched.ok()) return matched.status();
+  if (matched->missing > 0) {
+    std::cerr << "eval: warning: " << matched->missing
+              << " ground-truth images have no detection line (scored as "
+                 "no detections)\n";
   }
+  if (matched->unmatched > 0) {
+    std::cerr << "eval: warning: " << matched->unmatched
+              << " detection lines name no ground-truth image (ignored)\n";
+  }
+  return std::move(matched->per_image);
+}
 
+// One pass of the detector at `threshold` over every ground-truth image.
+Result<eval::RunResult> RunAt(const EvalArgs& args, const eval::GroundTruth& gt,
+                              float threshold) {
   DetectorOptions options = args.detector;
-  if (args.ap_threshold >= 0) {
-    options.score_threshold =
-        std::min(options.score_threshold, args.ap_threshold);
-  }
+  options.score_threshold = threshold;
   auto detector = Detector::Create(options);
   if (!detector.ok()) return detector.status();
   eval::RunOptions run;
@@ -102,12 +101,52 @@ Result<std::vector<eval::ImageDetections>> RunOrLoad(
   if (gt.images.size() >= 20) run.progress = PrintProgress;
   auto result = eval::RunDetector(**detector, gt, run);
   if (!result.ok()) return result.status();
-  *wall_seconds = result->wall_seconds;
+  int failed_shown = 0;
+  for (const eval::ImageDetections& d : result->images) {
+    if (!d.error.empty() && failed_shown++ < 5) {
+      std::cerr << "eval: " << d.file << ": " << d.error << "\n";
+    }
+  }
+  return result;
+}
+
+// Detections at the operating point (for privacy recall, false positives
+// and time) and, when the AP needs lower scores, a second run for the AP:
+// weighted NMS merges low-scoring boxes into the high-scoring ones, so
+// filtering a low-threshold run would not reproduce the product's boxes.
+struct Detections {
+  std::vector<eval::ImageDetections> operating;
+  std::vector<eval::ImageDetections> for_ap;  // empty: use `operating`
+  double wall_seconds = -1;                   // of the operating run
+};
+
+Result<Detections> GetDetections(const EvalArgs& args,
+                                 const eval::GroundTruth& gt) {
+  Detections out;
+  if (!args.detections_path.empty()) {
+    auto loaded = LoadDetections(args, gt);
+    if (!loaded.ok()) return loaded.status();
+    out.operating = std::move(loaded).value();
+    return out;
+  }
+  const float threshold = args.detector.score_threshold;
+  auto operating = RunAt(args, gt, threshold);
+  if (!operating.ok()) return operating.status();
+  out.operating = std::move(operating->images);
+  out.wall_seconds = operating->wall_seconds;
+  if (args.ap_threshold >= 0 && args.ap_threshold < threshold) {
+    std::cerr << "eval: second pass at score >= " << args.ap_threshold
+              << " for the AP\n";
+    auto for_ap = RunAt(args, gt, args.ap_threshold);
+    if (!for_ap.ok()) return for_ap.status();
+    out.for_ap = std::move(for_ap->images);
+  }
   if (!args.save_path.empty()) {
     FACEVEIL_RETURN_IF_ERROR(
-        WriteText(args.save_path, ToJsonl(result->images)));
+        WriteText(args.save_path,
+                  ToJsonl(out.for_ap.empty() ? out.operating : out.for_ap)));
   }
-  return std::move(result->images);
+  return out;
 }
 
 int RunEval(EvalArgs args) {
@@ -129,30 +168,31 @@ int RunEval(EvalArgs args) {
     if (args.images_dir.empty()) args.images_dir = ".";
   }
 
-  double wall_seconds = -1;
-  auto per_image = RunOrLoad(args, *gt, &wall_seconds);
-  if (!per_image.ok()) {
-    std::cerr << "faceveil eval: " << per_image.status().ToString() << "\n";
+  auto detections = GetDetections(args, *gt);
+  if (!detections.ok()) {
+    std::cerr << "faceveil eval: " << detections.status().ToString() << "\n";
     return kExitFailures;
-  }
-  int failed_shown = 0;
-  for (const eval::ImageDetections& d : *per_image) {
-    if (!d.error.empty() && args.detections_path.empty() &&
-        failed_shown++ < 5) {
-      std::cerr << "eval: " << d.file << ": " << d.error << "\n";
-    }
   }
 
   eval::EvalOptions options;
   options.score_threshold = args.detector.score_threshold;
   options.ap_min_score =
       args.ap_threshold >= 0 ? args.ap_threshold : options.score_threshold;
-  auto report = eval::Evaluate(*gt, *per_image, options);
+  auto report = eval::Evaluate(*gt, detections->operating, options);
+  if (report.ok() && !detections->for_ap.empty()) {
+    auto ap_report = eval::Evaluate(*gt, detections->for_ap, options);
+    if (!ap_report.ok()) report = ap_report.status();
+    if (report.ok()) {
+      report->ap = ap_report->ap;
+      report->ap_faces = ap_report->ap_faces;
+      report->ap_detections = ap_report->ap_detections;
+    }
+  }
   if (!report.ok()) {
     std::cerr << "faceveil eval: " << report.status().ToString() << "\n";
     return kExitFailures;
   }
-  report->wall_seconds = wall_seconds;
+  report->wall_seconds = detections->wall_seconds;
   std::cout << eval::FormatReport(*report);
   if (!args.out_path.empty()) {
     const Status s = WriteText(args.out_path, eval::ReportToJson(*report));
@@ -186,16 +226,18 @@ void AddEvalCommand(CLI::App& app, int* exit_code) {
       ->check(CLI::ExistingFile);
   cmd->add_option("--out", args->out_path, "Also write every figure as JSON");
   cmd->add_option("--save-detections", args->save_path,
-                  "Write the detector's output as JSON Lines, for "
-                  "--detections later");
+                  "Write the detector's output (the AP pass's when there "
+                  "are two) as JSON Lines, for --detections later");
   cmd->add_option("-j,--jobs", args->threads,
                   "Images processed at once (default: one per core)")
       ->check(CLI::NonNegativeNumber);
   cmd->add_option("--limit", args->limit,
                   "Evaluate only the first N ground-truth images");
   cmd->add_option("--ap-threshold", args->ap_threshold,
-                  "Lowest score entering the AP (default: --threshold); the "
-                  "detector runs at the lower of the two")
+                  "Lowest score entering the AP (default: --threshold). Below "
+                  "--threshold the detector makes a second pass at this "
+                  "threshold for the AP; the other figures keep --threshold. "
+                  "With --detections: a filter on the file's scores")
       ->check(CLI::Range(0.0f, 1.0f));
   AddDetectionOptions(cmd, &args->detector);
   cmd->footer(DetectionOptionsHelp());
