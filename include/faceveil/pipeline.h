@@ -73,8 +73,11 @@ class Pipeline {
   // Decodes `bytes` and finds the faces; writes nothing.
   Result<ImageReport> Detect(std::span<const uint8_t> bytes) const;
 
-  // Decodes, detects, anonymizes every face found and encodes.
-  Result<AnonymizedImage> Anonymize(std::span<const uint8_t> bytes) const;
+  // Decodes, detects, anonymizes every face found and encodes, as
+  // `output_format` or, when kUnknown, as OutputFormat() says.
+  Result<AnonymizedImage> Anonymize(
+      std::span<const uint8_t> bytes,
+      ImageFormat output_format = ImageFormat::kUnknown) const;
 
   // Decodes and anonymizes exactly `selection` (no detection is run;
   // report.faces is selection.faces). `anonymize` overrides the pipeline's
@@ -92,8 +95,8 @@ class Pipeline {
  private:
   Pipeline(const PipelineOptions& options, std::unique_ptr<Detector> detector);
   Result<AnonymizedImage> Encode(std::span<const uint8_t> original,
-                                 const cv::Mat& pixels,
-                                 ImageReport report) const;
+                                 const cv::Mat& pixels, ImageReport report,
+                                 ImageFormat output_format) const;
 
   const PipelineOptions options_;
   std::unique_ptr<Detector> detector_;

@@ -97,7 +97,11 @@ class BatchRun {
   Status ProcessImage(const PlannedFile& file, FileOutcome* out) const {
     auto bytes = ReadFileBytes(file.input.string(), options_.max_file_bytes);
     if (!bytes.ok()) return bytes.status();
-    auto result = pipeline_.Anonymize(*bytes);
+    // The output name decides the format (a single output named by the
+    // user may differ from the input's); an unknown extension keeps the
+    // pipeline's choice.
+    auto result =
+        pipeline_.Anonymize(*bytes, FormatFromFileName(file.output.string()));
     if (!result.ok()) return result.status();
     FACEVEIL_RETURN_IF_ERROR(CreateParentDirectories(file.output.string()));
     FACEVEIL_RETURN_IF_ERROR(

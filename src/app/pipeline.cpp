@@ -55,15 +55,15 @@ Result<ImageReport> Pipeline::Detect(std::span<const uint8_t> bytes) const {
   return DetectIn(*detector_, image->pixels, image->format);
 }
 
-Result<AnonymizedImage> Pipeline::Anonymize(
-    std::span<const uint8_t> bytes) const {
+Result<AnonymizedImage> Pipeline::Anonymize(std::span<const uint8_t> bytes,
+                                            ImageFormat output_format) const {
   auto image = DecodeImage(bytes, options_.decode);
   if (!image.ok()) return image.status();
   auto report = DetectIn(*detector_, image->pixels, image->format);
   if (!report.ok()) return report.status();
   FACEVEIL_RETURN_IF_ERROR(
       faceveil::Anonymize(image->pixels, report->faces, options_.anonymize));
-  return Encode(bytes, image->pixels, std::move(report).value());
+  return Encode(bytes, image->pixels, std::move(report).value(), output_format);
 }
 
 Result<AnonymizedImage> Pipeline::AnonymizeSelection(
@@ -80,14 +80,17 @@ Result<AnonymizedImage> Pipeline::AnonymizeSelection(
       faceveil::Anonymize(image->pixels, selection.faces, anonymize));
   FACEVEIL_RETURN_IF_ERROR(
       AnonymizeRegions(image->pixels, selection.regions, anonymize));
-  return Encode(bytes, image->pixels, std::move(report));
+  return Encode(bytes, image->pixels, std::move(report), ImageFormat::kUnknown);
 }
 
 Result<AnonymizedImage> Pipeline::Encode(std::span<const uint8_t> original,
                                          const cv::Mat& pixels,
-                                         ImageReport report) const {
+                                         ImageReport report,
+                                         ImageFormat output_format) const {
   AnonymizedImage out;
-  out.output_format = OutputFormat(report.input_format);
+  out.output_format = output_format != ImageFormat::kUnknown
+                          ? output_format
+                          : OutputFormat(report.input_format);
   auto encoded = EncodeImage(pixels, out.output_format, options_.encode);
   if (!encoded.ok()) return encoded.status();
   auto with_metadata =

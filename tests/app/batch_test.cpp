@@ -143,3 +143,19 @@ TEST_F(BatchTest, HeicIsWrittenAsJpegAndFormatCanBeForced) {
 
 }  // namespace
 }  // namespace faceveil
+
+namespace faceveil {
+namespace {
+
+TEST_F(BatchTest, OutputFileNameChoosesTheFormat) {
+  const fs::path out = root_ / "messi.png";
+  auto summary = RunBatch(*pipeline_, {(in_ / "sub" / "messi.jpg").string()},
+                          out.string(), Quiet());
+  ASSERT_TRUE(summary.ok()) << summary.status().ToString();
+  const std::vector<uint8_t> bytes = ReadBytes(out.string());
+  ASSERT_GT(bytes.size(), 8u);
+  EXPECT_EQ(SniffImageFormat(bytes), ImageFormat::kPng);
+}
+
+}  // namespace
+}  // namespace faceveil
