@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "faceveil/encode.h"
+#include "media/metadata_webp.h"
 
 namespace faceveil {
 
@@ -75,6 +76,43 @@ Kept ReadKept(std::span<const uint8_t> original, MetadataPolicy policy) {
   return kept;
 }
 
+// Rewrites `encoded` with exactly `exif` and `icc` (empty: none).
+Result<std::vector<uint8_t>> WriteWithExiv2(const std::vector<uint8_t>& encoded,
+                                            const Exiv2::ExifData& exif,
+                                            const std::vector<uint8_t>& icc) {
+  try {
+    Exiv2::Image::AutoPtr image = Exiv2::ImageFactory::open(
+        reinterpret_cast<const Exiv2::byte*>(encoded.data()),
+        static_cast<long>(encoded.size()));
+    if (image.get() == nullptr) {
+      return Status::Internal("cannot reopen the encoded image");
+    }
+    image->readMetadata();
+    // Only what we set survives: the encoder's own output has nothing else
+    // worth keeping, and anything it might carry is cleared here.
+    image->clearMetadata();
+    if (!exif.empty()) image->setExifData(exif);
+    if (!icc.empty()) {
+      Exiv2::DataBuf buf(icc.data(), static_cast<long>(icc.size()));
+      image->setIccProfile(buf, /*bTestValid=*/true);
+    }
+    image->writeMetadata();
+    Exiv2::BasicIo& io = image->io();
+    if (io.open() != 0) return Status::Internal("cannot read back metadata");
+    const long size = io.size();
+    std::vector<uint8_t> out(static_cast<size_t>(size));
+    const long read = io.read(out.data(), size);
+    io.close();
+    if (read != size) return Status::Internal("short read of the result");
+    return out;
+  } catch (const std::exception& e) {
+    return Status::Internal(std::string("writing metadata failed: ") +
+                            e.what());
+  } catch (...) {
+    return Status::Internal("writing metadata failed");
+  }
+}
+
 }  // namespace
 
 const char* MetadataPolicyName(MetadataPolicy policy) {
@@ -115,38 +153,23 @@ Result<std::vector<uint8_t>> ApplyMetadataPolicy(
   if (policy == MetadataPolicy::kSafe && kept.exif.count() > 0) {
     kept.exif["Exif.Image.Orientation"] = uint16_t{1};
   }
-  if (kept.exif.empty() && kept.icc.empty()) return encoded;
-  try {
-    Exiv2::Image::AutoPtr image = Exiv2::ImageFactory::open(
-        reinterpret_cast<const Exiv2::byte*>(encoded.data()),
-        static_cast<long>(encoded.size()));
-    if (image.get() == nullptr) {
-      return Status::Internal("cannot reopen the encoded image");
-    }
-    image->readMetadata();
-    // Only what we set survives: the encoder's own output has nothing else
-    // worth keeping, and anything it might carry is cleared here.
-    image->clearMetadata();
-    if (!kept.exif.empty()) image->setExifData(kept.exif);
-    if (!kept.icc.empty()) {
-      Exiv2::DataBuf icc(kept.icc.data(), static_cast<long>(kept.icc.size()));
-      image->setIccProfile(icc, /*bTestValid=*/true);
-    }
-    image->writeMetadata();
-    Exiv2::BasicIo& io = image->io();
-    if (io.open() != 0) return Status::Internal("cannot read back metadata");
-    const long size = io.size();
-    std::vector<uint8_t> out(static_cast<size_t>(size));
-    const long read = io.read(out.data(), size);
-    io.close();
-    if (read != size) return Status::Internal("short read of the result");
-    return out;
-  } catch (const std::exception& e) {
-    return Status::Internal(std::string("writing metadata failed: ") +
-                            e.what());
-  } catch (...) {
-    return Status::Internal("writing metadata failed");
+  // libexiv2 0.27 writes no ICC profile into WebP; metadata_webp does.
+  const bool webp = out_format == ImageFormat::kWebp;
+  std::vector<uint8_t> out = std::move(encoded);
+  if (!kept.exif.empty() || (!kept.icc.empty() && !webp)) {
+    Result<std::vector<uint8_t>> written = WriteWithExiv2(
+        out, kept.exif, webp ? std::vector<uint8_t>() : kept.icc);
+    if (!written.ok()) return written.status();
+    out = std::move(written).value();
   }
+  if (webp && !kept.icc.empty()) {
+    Result<std::vector<uint8_t>> with_icc =
+        media::SetWebpIccProfile(out, kept.icc);
+    if (!with_icc.ok())
+      return with_icc.status().WithContext("WebP ICC profile");
+    out = std::move(with_icc).value();
+  }
+  return out;
 }
 
 }  // namespace faceveil
