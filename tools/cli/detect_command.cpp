@@ -20,8 +20,8 @@ namespace {
 double Round(double v, double scale) { return std::round(v * scale) / scale; }
 double Px(float v) { return Round(v, 100); }
 
-nlohmann::json FaceToJson(const Face& f) {
-  nlohmann::json keypoints = nlohmann::json::array();
+nlohmann::ordered_json FaceToJson(const Face& f) {
+  nlohmann::ordered_json keypoints = nlohmann::ordered_json::array();
   for (const Point& p : f.keypoints) {
     keypoints.push_back({Px(p.x), Px(p.y)});
   }
@@ -31,9 +31,9 @@ nlohmann::json FaceToJson(const Face& f) {
 }
 
 // One input's line: the faces, or why there are none.
-nlohmann::json DetectFile(const Detector& detector, const std::string& path,
-                          bool* failed) {
-  nlohmann::json line = {{"file", path}};
+nlohmann::ordered_json DetectFile(const Detector& detector,
+                                  const std::string& path, bool* failed) {
+  nlohmann::ordered_json line = {{"file", path}};
   Result<DecodedImage> image = ReadImage(path, DecodeOptions{});
   if (!image.ok()) {
     *failed = true;
@@ -51,7 +51,7 @@ nlohmann::json DetectFile(const Detector& detector, const std::string& path,
   }
   line["width"] = image->pixels.cols;
   line["height"] = image->pixels.rows;
-  nlohmann::json list = nlohmann::json::array();
+  nlohmann::ordered_json list = nlohmann::ordered_json::array();
   for (const Face& f : *faces) list.push_back(FaceToJson(f));
   line["faces"] = std::move(list);
   line["ms"] = Round(elapsed.count(), 100);
@@ -78,14 +78,14 @@ int RunDetect(const DetectArgs& args) {
   }
   bool failed = false;
   for (const std::string& path : args.files) {
-    const nlohmann::json line = DetectFile(**detector, path, &failed);
+    const nlohmann::ordered_json line = DetectFile(**detector, path, &failed);
     if (line.contains("error")) {
       std::cerr << "faceveil detect: " << path << ": "
                 << line["error"].get<std::string>() << "\n";
     }
     // Invalid UTF-8 in a file name must not abort the run: replace it.
     std::cout << line.dump(-1, ' ', false,
-                           nlohmann::json::error_handler_t::replace)
+                           nlohmann::ordered_json::error_handler_t::replace)
               << "\n"
               << std::flush;
   }

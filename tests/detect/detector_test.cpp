@@ -1,0 +1,271 @@
+// The Detector end to end on real photos, through our TFLite reader. The
+// expected boxes were read off the photos by eye (face from brows/forehead
+// to chin, cheek to cheek), not taken from our output; BlazeFace's square
+// boxes differ from such boxes, hence the IoU tolerances.
+#include "faceveil/detector.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+#include <thread>
+
+#include "detect/blazeface.h"
+#include "detect/embedded_models.h"
+#include "detect/nms.h"
+#include "golden_test_util.h"
+#include "tflite/model.h"
+
+namespace faceveil {
+namespace {
+
+const std::string kTestData = FACEVEIL_TESTDATA_DIR;
+const std::string kModels = FACEVEIL_MODEL_DIR;
+
+// astronaut.png (512x512): Eileen Collins' face and her eyes.
+constexpr Box kAstronautFace{178, 70, 87, 110};
+constexpr Point kAstronautRightEye{203, 101};  // the subject's right
+constexpr Point kAstronautLeftEye{247, 101};
+// messi5.jpg (548x342): the player's face.
+constexpr Box kMessiFace{226, 94, 32, 36};
+
+cv::Mat Load(const std::string& name) {
+  cv::Mat m = cv::imread(kTestData + "/" + name, cv::IMREAD_COLOR);
+  EXPECT_FALSE(m.empty()) << "missing " << name
+                          << ": run scripts/fetch-testdata.sh";
+  return m;
+}
+
+std::unique_ptr<Detector> MakeDetector(ModelKind kind) {
+  DetectorOptions o;
+  o.model = kind;
+  Result<std::unique_ptr<Detector>> d = Detector::Create(o);
+  EXPECT_TRUE(d.ok()) << d.status().ToString();
+  return d.ok() ? std::move(d).value() : nullptr;
+}
+
+float Distance(Point a, Point b) { return std::hypot(a.x - b.x, a.y - b.y); }
+
+class DetectorModelTest : public ::testing::TestWithParam<ModelKind> {};
+
+TEST_P(DetectorModelTest, AstronautHasOneFaceWhereWeSawIt) {
+  const cv::Mat image = Load("astronaut.png");
+  auto detector = MakeDetector(GetParam());
+  ASSERT_NE(detector, nullptr);
+  Result<std::vector<Face>> faces = detector->Detect(image);
+  ASSERT_TRUE(faces.ok()) << faces.status().ToString();
+  ASSERT_EQ(faces->size(), 1u);
+  const Face& f = (*faces)[0];
+  EXPECT_GT(f.score, 0.8f);
+  EXPECT_GE(IoU(f.box, kAstronautFace), 0.6f);
+  const auto& kp = f.keypoints;
+  EXPECT_LT(
+      Distance(kp[static_cast<int>(Keypoint::kRightEye)], kAstronautRightEye),
+      12);
+  EXPECT_LT(
+      Distance(kp[static_cast<int>(Keypoint::kLeftEye)], kAstronautLeftEye),
+      12);
+}
+
+TEST_P(DetectorModelTest, GrayAndBgraInputsWork) {
+  const cv::Mat bgr = Load("astronaut.png");
+  cv::Mat gray, bgra;
+  cv::cvtColor(bgr, gray, cv::COLOR_BGR2GRAY);
+  cv::cvtColor(bgr, bgra, cv::COLOR_BGR2BGRA);
+  auto detector = MakeDetector(GetParam());
+  ASSERT_NE(detector, nullptr);
+  for (const cv::Mat& image : {gray, bgra}) {
+    Result<std::vector<Face>> faces = detector->Detect(image);
+    ASSERT_TRUE(faces.ok()) << faces.status().ToString();
+    ASSERT_GE(faces->size(), 1u) << image.channels() << " channels";
+    EXPECT_GE(IoU((*faces)[0].box, kAstronautFace), 0.6f);
+  }
+}
+
+TEST_P(DetectorModelTest, BoxesMapBackThroughTheLetterbox) {
+  // The astronaut's head pasted off-centre into a wide grey frame and a
+  // tall one: the face must be found at the paste offset. (Frames small
+  // enough for the face to stay in every model's range.)
+  const cv::Rect head(150, 40, 150, 160);
+  const cv::Mat face = Load("astronaut.png")(head);
+  for (const auto& [size, offset] :
+       {std::pair{cv::Size(480, 240), cv::Point(300, 50)},
+        std::pair{cv::Size(240, 480), cv::Point(60, 300)}}) {
+    cv::Mat frame(size, CV_8UC3, cv::Scalar(128, 128, 128));
+    face.copyTo(frame(cv::Rect(offset, face.size())));
+    auto detector = MakeDetector(GetParam());
+    ASSERT_NE(detector, nullptr);
+    Result<std::vector<Face>> faces = detector->Detect(frame);
+    ASSERT_TRUE(faces.ok());
+    ASSERT_GE(faces->size(), 1u) << size;
+    Box want = kAstronautFace;
+    want.x += offset.x - head.x;
+    want.y += offset.y - head.y;
+    EXPECT_GE(IoU((*faces)[0].box, want), 0.6f) << size;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(AllModels, DetectorModelTest,
+                         ::testing::Values(ModelKind::kShortRange,
+                                           ModelKind::kFullRange,
+                                           ModelKind::kFullRangeSparse),
+                         [](const auto& info) {
+                           std::string n = ModelKindName(info.param);
+                           std::replace(n.begin(), n.end(), '-', '_');
+                           return n;
+                         });
+
+TEST(DetectorTest, MessiIsTheBestFaceForFullRangeModels) {
+  const cv::Mat image = Load("messi5.jpg");
+  for (ModelKind kind : {ModelKind::kFullRange, ModelKind::kFullRangeSparse}) {
+    auto detector = MakeDetector(kind);
+    ASSERT_NE(detector, nullptr);
+    Result<std::vector<Face>> faces = detector->Detect(image);
+    ASSERT_TRUE(faces.ok());
+    ASSERT_GE(faces->size(), 1u) << ModelKindName(kind);
+    EXPECT_GE(IoU((*faces)[0].box, kMessiFace), 0.5f) << ModelKindName(kind);
+  }
+}
+
+TEST(DetectorTest, ConcurrentCallsGiveIdenticalResults) {
+  auto detector = MakeDetector(ModelKind::kShortRange);
+  ASSERT_NE(detector, nullptr);
+  const cv::Mat images[] = {Load("astronaut.png"), Load("messi5.jpg")};
+  std::vector<Face> reference[2];
+  for (int i = 0; i < 2; ++i) reference[i] = *detector->Detect(images[i]);
+  ASSERT_EQ(reference[0].size(), 1u);
+
+  constexpr int kThreads = 8;
+  constexpr int kCalls = 6;
+  std::vector<std::vector<std::vector<Face>>> got(kThreads);
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int c = 0; c < kCalls; ++c) {
+        Result<std::vector<Face>> r = detector->Detect(images[(t + c) % 2]);
+        got[t].push_back(r.ok() ? *r : std::vector<Face>{});
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  for (int t = 0; t < kThreads; ++t) {
+    for (int c = 0; c < kCalls; ++c) {
+      const std::vector<Face>& want = reference[(t + c) % 2];
+      ASSERT_EQ(got[t][c].size(), want.size()) << t << "/" << c;
+      for (size_t i = 0; i < want.size(); ++i) {
+        EXPECT_FLOAT_EQ(got[t][c][i].score, want[i].score);
+        EXPECT_FLOAT_EQ(got[t][c][i].box.x, want[i].box.x);
+        EXPECT_FLOAT_EQ(got[t][c][i].box.y, want[i].box.y);
+        EXPECT_FLOAT_EQ(got[t][c][i].box.w, want[i].box.w);
+        EXPECT_FLOAT_EQ(got[t][c][i].keypoints[2].x, want[i].keypoints[2].x);
+      }
+    }
+  }
+}
+
+TEST(DetectorTest, ModelFileMustMatchTheKind) {
+  DetectorOptions o;
+  o.model = ModelKind::kShortRange;
+  o.model_file = kModels + "/full_range.tflite";
+  Result<std::unique_ptr<Detector>> wrong = Detector::Create(o);
+  ASSERT_FALSE(wrong.ok());
+  EXPECT_EQ(wrong.status().code(), Status::Code::kInvalidArgument);
+  const std::string& msg = wrong.status().message();
+  EXPECT_NE(msg.find("expected a short"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("[1,128,128,3]"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("found input [1,192,192,3]"), std::string::npos) << msg;
+
+  o.model_file = kModels + "/short_range.tflite";
+  Result<std::unique_ptr<Detector>> right = Detector::Create(o);
+  ASSERT_TRUE(right.ok()) << right.status().ToString();
+  EXPECT_EQ((*right)->Detect(Load("astronaut.png"))->size(), 1u);
+
+  o.model_file = kModels + "/does_not_exist.tflite";
+  EXPECT_FALSE(Detector::Create(o).ok());
+}
+
+TEST(DetectorTest, GarbageModelFileIsAnError) {
+  const std::string path = ::testing::TempDir() + "/garbage.tflite";
+  std::ofstream(path) << "this is not a flatbuffer, just text";
+  DetectorOptions o;
+  o.model_file = path;
+  Result<std::unique_ptr<Detector>> d = Detector::Create(o);
+  EXPECT_FALSE(d.ok());
+  EXPECT_NE(d.status().message().find(path), std::string::npos);
+  std::filesystem::remove(path);
+}
+
+TEST(DetectorTest, BadOptionsAndImagesAreRefused) {
+  DetectorOptions o;
+  o.score_threshold = 1.5f;
+  EXPECT_EQ(Detector::Create(o).status().code(),
+            Status::Code::kInvalidArgument);
+  o.score_threshold = 0.5f;
+  o.nms_iou_threshold = -0.1f;
+  EXPECT_EQ(Detector::Create(o).status().code(),
+            Status::Code::kInvalidArgument);
+
+  auto detector = MakeDetector(ModelKind::kShortRange);
+  ASSERT_NE(detector, nullptr);
+  EXPECT_EQ(detector->Detect(cv::Mat()).status().code(),
+            Status::Code::kInvalidArgument);
+  EXPECT_EQ(detector->Detect(cv::Mat(10, 10, CV_32FC3)).status().code(),
+            Status::Code::kInvalidArgument);
+  EXPECT_EQ(detector->Detect(cv::Mat(10, 10, CV_8UC2)).status().code(),
+            Status::Code::kInvalidArgument);
+  // A 1x1 image is valid and simply has no face.
+  Result<std::vector<Face>> tiny = detector->Detect(cv::Mat(1, 1, CV_8UC3));
+  ASSERT_TRUE(tiny.ok());
+  EXPECT_TRUE(tiny->empty());
+}
+
+TEST(DetectorTest, ModelKindNamesRoundTrip) {
+  for (ModelKind k : {ModelKind::kShortRange, ModelKind::kFullRange,
+                      ModelKind::kFullRangeSparse}) {
+    Result<ModelKind> parsed = ParseModelKind(ModelKindName(k));
+    ASSERT_TRUE(parsed.ok());
+    EXPECT_EQ(*parsed, k);
+  }
+  EXPECT_STREQ(ModelKindName(ModelKind::kFullRangeSparse), "full-sparse");
+  EXPECT_FALSE(ParseModelKind("medium").ok());
+  EXPECT_EQ(DetectorOptions{}.model, ModelKind::kFullRange);
+}
+
+// MediaPipe's expected output, through our TFLite reader and MediaPipe's
+// resampling (the product uses half-pixel centres; see detector.cpp).
+TEST(GoldenTest, ShortRangeReproducesMediaPipeOnSergey) {
+  if (!std::filesystem::exists(testing::GoldenImagePath())) {
+    GTEST_SKIP() << "needs ../shared/data/golden (evaluation data beside the "
+                    "repo), absent here";
+  }
+  const cv::Mat image = cv::imread(testing::GoldenImagePath());
+  ASSERT_FALSE(image.empty());
+  auto model = tflite::Model::FromBuffer(EmbeddedModel(ModelKind::kShortRange));
+  ASSERT_TRUE(model.ok()) << model.status().ToString();
+  auto net = BlazeFace::Create(*model, ModelKind::kShortRange);
+  ASSERT_TRUE(net.ok()) << net.status().ToString();
+  Result<std::vector<Face>> candidates = (*net)->DetectCandidates(
+      image, WholeImageRegion(image.size()), 0.5f, Resampling::kCornerAligned);
+  ASSERT_TRUE(candidates.ok()) << candidates.status().ToString();
+  const std::vector<Face> faces = WeightedNms(*candidates, 0.3f);
+  ASSERT_EQ(faces.size(), 1u);
+  std::printf("tflite reader, corner-aligned bilinear:\n");
+  const float worst = testing::GoldenMaxDiff(faces[0], image.size(), true);
+  std::printf("  max |diff| %.2e\n", worst);
+
+  // The product's resampling stays close (DESIGN.md: ~0.01 in score).
+  auto detector = MakeDetector(ModelKind::kShortRange);
+  ASSERT_NE(detector, nullptr);
+  Result<std::vector<Face>> product = detector->Detect(image);
+  ASSERT_TRUE(product.ok());
+  ASSERT_EQ(product->size(), 1u);
+  EXPECT_NEAR((*product)[0].score, testing::kGoldenScore, 0.02f);
+  EXPECT_NEAR((*product)[0].box.x / image.cols, testing::kGoldenBox[0], 0.02f);
+}
+
+}  // namespace
+}  // namespace faceveil
