@@ -18,10 +18,15 @@ struct Blob {
   int pin = 0;
 };
 
-// A zero PAD of the spatial dimensions whose only reader is a convolution;
-// the convolution takes the padding over instead of a Padding layer.
+// A zero PAD that its only reader absorbs instead of a Padding layer: a
+// convolution takes spatial padding into its own, an ADD takes appended
+// channels. Any other use materializes the Padding layer after all.
 struct DeferredPad {
   int source = -1;  // the tensor PAD reads
+  const GraphOp* pad = nullptr;
+  // Zero channels appended at the end, for a PAD read only by an ADD: OpenCV's
+  // Eltwise sums inputs with fewer channels into the leading channels.
+  bool channels_only = false;
   int top = 0, bottom = 0, left = 0, right = 0;
 };
 
@@ -79,6 +84,9 @@ class Builder {
 
   // The tensor as an NCHW blob (rank 4) or as is (other ranks).
   Blob Nchw(int t) {
+    if (nchw_[t].layer < 0 && file_[t].layer < 0 && deferred_[t].pad) {
+      EmitPadding(*deferred_[t].pad);
+    }
     if (!IsImage(t)) return file_[t];
     if (nchw_[t].layer < 0) {
       LayerParams p;
@@ -90,6 +98,9 @@ class Builder {
 
   // The tensor in the file's layout (NHWC for rank 4).
   Blob File(int t) {
+    if (nchw_[t].layer < 0 && file_[t].layer < 0 && deferred_[t].pad) {
+      EmitPadding(*deferred_[t].pad);
+    }
     if (file_[t].layer < 0) {
       LayerParams p;
       p.set("order", IntArray({0, 2, 3, 1}));
@@ -139,14 +150,8 @@ class Builder {
         return SetResult(
             op, Add(MainName(op), "Pooling", p, {Nchw(op.inputs[0])}), true);
       }
-      case OpKind::kAdd: {
-        LayerParams p;
-        p.set("operation", "sum");
-        return SetResult(op,
-                         Add(MainName(op), "Eltwise", p,
-                             {Nchw(op.inputs[0]), Nchw(op.inputs[1])}),
-                         true);
-      }
+      case OpKind::kAdd:
+        return AddSum(op);
       case OpKind::kRelu: {
         LayerParams p;
         return SetResult(
@@ -262,12 +267,27 @@ class Builder {
       // Spatial-only padding read by exactly one convolution is deferred.
       const bool spatial_only =
           pads[0] == 0 && pads[1] == 0 && pads[6] == 0 && pads[7] == 0;
-      if (spatial_only && readers_[op.output] == 1 && OnlyReaderIsConv(op)) {
+      if (spatial_only && readers_[op.output] == 1 &&
+          OnlyReader(op) == ReaderKind::kConvolution) {
         deferred_[op.output] =
-            DeferredPad{in, pads[2], pads[3], pads[4], pads[5]};
+            DeferredPad{in, &op, false, pads[2], pads[3], pads[4], pads[5]};
+        return;
+      }
+      const bool appends_channels =
+          pads[0] == 0 && pads[1] == 0 && pads[2] == 0 && pads[3] == 0 &&
+          pads[4] == 0 && pads[5] == 0 && pads[6] == 0;
+      if (appends_channels && readers_[op.output] == 1 &&
+          OnlyReader(op) == ReaderKind::kAdd) {
+        deferred_[op.output] = DeferredPad{in, &op, true};
         return;
       }
     }
+    EmitPadding(op);
+  }
+
+  void EmitPadding(const GraphOp& op) {
+    const int in = op.inputs[0];
+    const std::vector<int>& pads = op.paddings;
     std::vector<int> order = pads;
     if (IsImage(in)) {  // NHWC pairs to NCHW pairs
       order = {pads[0], pads[1], pads[6], pads[7],
@@ -280,15 +300,38 @@ class Builder {
     SetResult(op, Add(MainName(op), "Padding", p, {Nchw(in)}), true);
   }
 
-  bool OnlyReaderIsConv(const GraphOp& pad) const {
+  enum class ReaderKind { kOther, kConvolution, kAdd };
+
+  // What reads the PAD's result (the caller checks there is one reader).
+  ReaderKind OnlyReader(const GraphOp& pad) const {
     for (const GraphOp& op : g_.ops) {
       for (size_t i = 0; i < op.inputs.size(); ++i) {
         if (op.inputs[i] != pad.output) continue;
-        return i == 0 && (op.kind == OpKind::kConv2D ||
-                          op.kind == OpKind::kDepthwiseConv2D);
+        if (op.kind == OpKind::kAdd && op.inputs[0] != op.inputs[1]) {
+          return ReaderKind::kAdd;
+        }
+        const bool conv =
+            op.kind == OpKind::kConv2D || op.kind == OpKind::kDepthwiseConv2D;
+        return conv && i == 0 ? ReaderKind::kConvolution : ReaderKind::kOther;
       }
     }
-    return false;
+    return ReaderKind::kOther;
+  }
+
+  // ADD; an operand that is a deferred channel PAD enters unpadded, with
+  // the full-width operand first so that it sets the output channels.
+  void AddSum(const GraphOp& op) {
+    int a = op.inputs[0], b = op.inputs[1];
+    if (deferred_[a].channels_only && !deferred_[b].channels_only) {
+      std::swap(a, b);
+    }
+    LayerParams p;
+    p.set("operation", "sum");
+    if (deferred_[b].channels_only) {
+      b = deferred_[b].source;
+      p.set("output_channels_mode", "input_0");
+    }
+    SetResult(op, Add(MainName(op), "Eltwise", p, {Nchw(a), Nchw(b)}), true);
   }
 
   void AddConcatenation(const GraphOp& op) {
@@ -302,21 +345,28 @@ class Builder {
   }
 
   // TFLite DEPTH_TO_SPACE: out[n, h*b+i, w*b+j, c] = in[n, h, w, (i*b+j)*C+c].
-  // In NCHW: split channels into (i, j, c), move i after H and j after W.
+  // From NCHW: split channels into (i, j, c) and order the axes (h, i, w, j,
+  // c), which is the NHWC result; one Permute, and none more when a RESHAPE
+  // (which needs the file layout) follows, as in BlazeFace. With batch 1 the
+  // axes (j, c) stay adjacent, so a 4-D Permute (much faster in OpenCV than
+  // a 6-D one) of [i, (j c), h, w] to [h, i, w, (j c)] does it.
   void AddDepthToSpace(const GraphOp& op) {
     const std::vector<int>& in = g_.tensors[op.inputs[0]].shape;
     const std::vector<int>& out = g_.tensors[op.output].shape;
     const int b = op.block_size;
     const std::string name = Name(op.output);
+    const bool single = in[0] == 1;
     LayerParams split;
-    split.set("dim", IntArray({in[0], b, b, out[3], in[1], in[2]}));
+    split.set("dim", single ? IntArray({b, b * out[3], in[1], in[2]})
+                            : IntArray({in[0], b, b, out[3], in[1], in[2]}));
     Blob x = Add(name + "/split", "Reshape", split, {Nchw(op.inputs[0])});
     LayerParams permute;
-    permute.set("order", IntArray({0, 3, 4, 1, 5, 2}));
+    permute.set("order",
+                single ? IntArray({2, 0, 3, 1}) : IntArray({0, 4, 1, 5, 2, 3}));
     x = Add(name + "/interleave", "Permute", permute, {x});
     LayerParams merge;
-    merge.set("dim", IntArray({out[0], out[3], out[1], out[2]}));
-    SetResult(op, Add(MainName(op), "Reshape", merge, {x}), true);
+    merge.set("dim", IntArray(out));
+    SetResult(op, Add(MainName(op), "Reshape", merge, {x}), false);
   }
 
   const Graph& g_;

@@ -439,3 +439,54 @@ TEST(TfliteLayersTest, ConcatenationAndReshapeKeepFileLayout) {
 
 }  // namespace
 }  // namespace faceveil::tflite
+
+namespace faceveil::tflite {
+namespace {
+
+// The BlazeFace residual: a channel-widening PAD read only by an ADD (which
+// the network folds into the sum). Both operand orders.
+TEST(TfliteLayersTest, ChannelPadIntoResidualAdd) {
+  Nhwc in(3, 3, 2);
+  in.v = Random(in.v.size(), 17);
+  const std::vector<float> filter = Random(4 * 2, 18);
+  const std::vector<float> bias = Random(4, 19);
+  for (bool pad_first : {true, false}) {
+    SCOPED_TRACE(pad_first ? "pad first" : "pad second");
+    TinyModel m;
+    const int x = m.AddTensor({1, 3, 3, 2});
+    const int w = m.AddTensor({4, 1, 1, 2}, FloatBytes(filter));
+    const int b = m.AddTensor({4}, FloatBytes(bias));
+    const int conv = m.AddTensor({1, 3, 3, 4});
+    const int pads = m.AddTensor({4, 2}, Int32Bytes({0, 0, 0, 0, 0, 0, 0, 2}),
+                                 schema::TensorType_INT32);
+    const int padded = m.AddTensor({1, 3, 3, 4});
+    const int sum = m.AddTensor({1, 3, 3, 4});
+    m.ops.push_back(ConvOp(3, {x, w, b}, conv, false, 1, 1, 0));
+    m.ops.push_back(TinyOp{34, {x, pads}, {padded}});
+    TinyOp add{0, {padded, conv}, {sum}};
+    if (!pad_first) add.inputs = {conv, padded};
+    add.options_type = schema::BuiltinOptions_AddOptions;
+    add.options = [](flatbuffers::FlatBufferBuilder& fb) {
+      return schema::CreateAddOptions(fb, schema::ActivationFunctionType_RELU)
+          .Union();
+    };
+    m.ops.push_back(add);
+    m.inputs = {x};
+    m.outputs = {sum};
+    Nhwc want = Convolve(in, filter, 1, 1, 4, bias, 1, 1, false, false, 0);
+    for (int y = 0; y < 3; ++y) {
+      for (int xx = 0; xx < 3; ++xx) {
+        for (int c = 0; c < 4; ++c) {
+          const float residual = c < 2 ? in.at(y, xx, c) : 0.0f;
+          want.at(y, xx, c) = std::max(0.0f, want.at(y, xx, c) + residual);
+        }
+      }
+    }
+    auto outs = RunTiny(m, in);
+    ASSERT_EQ(outs.size(), 1u);
+    ExpectNear(outs[0], want.v);
+  }
+}
+
+}  // namespace
+}  // namespace faceveil::tflite
