@@ -16,6 +16,8 @@
 //    scaled to the next smaller even size, as 4:2:0 requires.
 //  - Frame timestamps (variable frame rate included), frame count and
 //    duration are kept: each output frame has the pts of its input frame.
+//    A container that cannot start below zero (Matroska) may shift every
+//    stream by the same few milliseconds (audio priming); sync is kept.
 //  - Rotation: a display matrix (phone videos held upright) is honoured: the
 //    processor always sees the frame as a player shows it (BlazeFace needs
 //    upright faces). MP4/MOV output stores the pixels in their original
@@ -27,6 +29,12 @@
 //    (kUnsupported, naming a container that can) unless
 //    `drop_unsupported_streams`. Data streams (timecode, GoPro GPMF telemetry
 //    with GPS, ...) and attachments are dropped: they can locate a person.
+//    Other video streams (a second angle, cover art) are dropped too: only
+//    the main one is processed and the others could show faces. Subtitles
+//    are not converted between formats (SubRip cannot go into MP4: use .mkv).
+//  - Threads: demux + decode, the processor, and encode + mux run at the
+//    same time, joined by queues of `queue_frames` frames. The processor
+//    gets frames one at a time, in order (a tracker needs order).
 //  - Metadata: see VideoOptions::keep_metadata. Location, device make/model/
 //    software and any key not on the allow-list are never written.
 //  - The output is written to a temporary file beside it and renamed only

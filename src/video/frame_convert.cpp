@@ -2,6 +2,7 @@
 
 #include <cmath>
 #include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 #include <string>
 
 extern "C" {
@@ -78,6 +79,10 @@ Result<FramePtr> FromBgrConverter::Convert(const cv::Mat& bgr) {
   if (bgr.type() != CV_8UC3 || bgr.empty()) {
     return Status::InvalidArgument("frame is not 8-bit BGR");
   }
+  if (format_ == AV_PIX_FMT_YUV420P && bgr.cols == width_ &&
+      bgr.rows == height_) {
+    return ConvertI420(bgr);
+  }
   SwsContext* ctx = sws_getCachedContext(
       sws_.release(), bgr.cols, bgr.rows, AV_PIX_FMT_BGR24, width_, height_,
       format_, kSwsFlags, nullptr, nullptr, nullptr);
@@ -98,4 +103,27 @@ Result<FramePtr> FromBgrConverter::Convert(const cv::Mat& bgr) {
   return frame;
 }
 
+Result<FramePtr> FromBgrConverter::ConvertI420(const cv::Mat& bgr) {
+  // OpenCV's BGR to I420 (BT.601, limited range: the inverse of what
+  // swscale does by default on the way in) is SIMD and parallel; swscale
+  // 5.1 has no fast path from BGR24 and takes ~4x longer at 1080p.
+  cv::cvtColor(bgr, i420_, cv::COLOR_BGR2YUV_I420);
+  FramePtr frame(av_frame_alloc());
+  if (!frame) return Status::TooLarge("out of memory for a frame");
+  frame->width = width_;
+  frame->height = height_;
+  frame->format = format_;
+  int err = av_frame_get_buffer(frame.get(), 0);
+  if (err < 0) return AvStatus(err, "allocating a frame");
+  const uint8_t* y = i420_.data;
+  const uint8_t* u = y + static_cast<size_t>(width_) * height_;
+  const uint8_t* v = u + static_cast<size_t>(width_ / 2) * (height_ / 2);
+  av_image_copy_plane(frame->data[0], frame->linesize[0], y, width_, width_,
+                      height_);
+  av_image_copy_plane(frame->data[1], frame->linesize[1], u, width_ / 2,
+                      width_ / 2, height_ / 2);
+  av_image_copy_plane(frame->data[2], frame->linesize[2], v, width_ / 2,
+                      width_ / 2, height_ / 2);
+  return frame;
+}
 }  // namespace faceveil::video

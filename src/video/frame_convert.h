@@ -42,10 +42,12 @@ class FromBgrConverter {
   Result<FramePtr> Convert(const cv::Mat& bgr);
 
  private:
+  Result<FramePtr> ConvertI420(const cv::Mat& bgr);
   int width_;
   int height_;
   AVPixelFormat format_;
-  SwsPtr sws_;
+  SwsPtr sws_;    // for sizes or formats the fast path does not take
+  cv::Mat i420_;  // reused scratch of the fast path
 };
 
 }  // namespace faceveil::video

@@ -93,6 +93,31 @@ TEST(RotationTest, RotateAndBackIsIdentity) {
   EXPECT_EQ(r.at<cv::Vec3b>(0, 0), m.at<cv::Vec3b>(2, 0));
 }
 
+TEST(FrameConvertTest, BgrRoundTripThroughYuv420IsClose) {
+  // A smooth image (4:2:0 keeps only a quarter of the chroma samples).
+  cv::Mat bgr(64, 96, CV_8UC3);
+  for (int y = 0; y < bgr.rows; ++y) {
+    for (int x = 0; x < bgr.cols; ++x) {
+      bgr.at<cv::Vec3b>(y, x) = cv::Vec3b(30 + 2 * x, 40 + 3 * y, 200 - x);
+    }
+  }
+  for (bool fast : {true, false}) {
+    SCOPED_TRACE(fast ? "I420 fast path" : "swscale path");
+    // The swscale path is taken when the encoder size differs (odd input).
+    FromBgrConverter to_yuv(fast ? 96 : 94, 64, AV_PIX_FMT_YUV420P);
+    auto frame = to_yuv.Convert(bgr);
+    ASSERT_TRUE(frame.ok()) << frame.status().ToString();
+    ToBgrConverter to_bgr(96, 64);
+    cv::Mat back;
+    ASSERT_TRUE(to_bgr.Convert(**frame, back).ok());
+    ASSERT_EQ(back.size(), bgr.size());
+    cv::Mat diff;
+    cv::absdiff(bgr, back, diff);
+    cv::Scalar mean = cv::mean(diff);
+    for (int c = 0; c < 3; ++c) EXPECT_LT(mean[c], fast ? 3.0 : 4.0) << c;
+  }
+}
+
 TEST(BoundedQueueTest, CloseDrainsAndAbortUnblocks) {
   BoundedQueue<int> q(2);
   std::thread producer([&] {

@@ -298,6 +298,10 @@ TEST_F(TranscodeTest, WebmAndAviInputsAndOutputs) {
   ASSERT_TRUE(webm_to_mkv.ok()) << webm_to_mkv.status().ToString();
   EXPECT_EQ(webm_to_mkv->video_codec, "vp8");
   EXPECT_EQ(webm_to_mkv->frames, 25);
+  auto webm_to_mp4 =
+      TranscodeVideo(Clip("small.webm"), Out("webm.mp4"), {}, m1);
+  ASSERT_TRUE(webm_to_mp4.ok()) << webm_to_mp4.status().ToString();
+  EXPECT_EQ(webm_to_mp4->streams_copied, 1);  // Opus in MP4
 
   // WebM output is VP9, the audio (Opus) copied.
   auto webm_to_webm =
@@ -325,8 +329,16 @@ TEST_F(TranscodeTest, WebmAndAviInputsAndOutputs) {
   EXPECT_EQ(mov->First(AVMEDIA_TYPE_AUDIO)->codec, "pcm_s16le");
 }
 
-TEST_F(TranscodeTest, AudioTheContainerCannotHoldIsAnErrorUnlessDropped) {
+TEST_F(TranscodeTest, StreamsTheContainerCannotHoldAreAnErrorUnlessDropped) {
   MarkingProcessor marker;
+  // SubRip has no MP4 form (MP4 wants mov_text).
+  auto subs = TranscodeVideo(Clip("vfr-subs.mkv"), Out("subs.mp4"), {}, marker);
+  ASSERT_FALSE(subs.ok());
+  EXPECT_EQ(subs.status().code(), Status::Code::kUnsupported);
+  EXPECT_NE(subs.status().message().find("subrip"), std::string::npos)
+      << subs.status().ToString();
+  EXPECT_TRUE(marker.indices.empty());
+
   auto refused = TranscodeVideo(Clip("small.avi"), Out("out.mp4"), {}, marker);
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.status().code(), Status::Code::kUnsupported);
