@@ -37,11 +37,21 @@ cv::Mat GaussianBlurRegionReference(const cv::Mat& image, cv::Rect rect,
 cv::Mat GaussianBlurRegion(const cv::Mat& image, cv::Rect rect, double sigma) {
   const int factor = static_cast<int>(sigma / kSmallSigma);
   if (factor < 2) return GaussianBlurRegionReference(image, rect, sigma);
+  // Reflect the image at its border at full resolution, as the reference
+  // does, so the coarse grid below never sees an edge of its own.
+  const int pad = static_cast<int>(std::ceil(3 * sigma));
   const cv::Rect source = PaddedSource(image, rect, sigma);
-  const cv::Size small((source.width + factor - 1) / factor,
-                       (source.height + factor - 1) / factor);
+  const int top = pad - (rect.y - source.y);
+  const int left = pad - (rect.x - source.x);
+  const int bottom = pad - (source.br().y - rect.br().y);
+  const int right = pad - (source.br().x - rect.br().x);
+  cv::Mat padded;
+  cv::copyMakeBorder(image(source), padded, top, bottom, left, right,
+                     cv::BORDER_REFLECT_101);
+  const cv::Size small((padded.cols + factor - 1) / factor,
+                       (padded.rows + factor - 1) / factor);
   cv::Mat reduced;
-  cv::resize(image(source), reduced, small, 0, 0, cv::INTER_AREA);
+  cv::resize(padded, reduced, small, 0, 0, cv::INTER_AREA);
   // Area averaging adds a variance of about (f^2 - 1) / 12 and bilinear
   // upscaling about f^2 / 6 (full-resolution pixels^2); the small blur
   // supplies the rest so the total matches sigma.
@@ -52,8 +62,8 @@ cv::Mat GaussianBlurRegion(const cv::Mat& image, cv::Rect rect, double sigma) {
   cv::GaussianBlur(reduced, reduced, cv::Size(ksize, ksize), small_sigma,
                    small_sigma, cv::BORDER_REFLECT_101);
   cv::Mat full;
-  cv::resize(reduced, full, source.size(), 0, 0, cv::INTER_LINEAR);
-  return full(rect - source.tl()).clone();
+  cv::resize(reduced, full, padded.size(), 0, 0, cv::INTER_LINEAR);
+  return full(cv::Rect(pad, pad, rect.width, rect.height)).clone();
 }
 
 }  // namespace faceveil::anonymize

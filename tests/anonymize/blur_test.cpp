@@ -51,8 +51,8 @@ TEST_P(FastBlurTest, MatchesReference) {
   double max_diff = 0;
   cv::minMaxLoc(diff.reshape(1), nullptr, &max_diff);
   const double mean_diff = cv::mean(diff.reshape(1))[0];
-  EXPECT_LT(mean_diff, 1.5) << "sigma " << c.sigma;
-  EXPECT_LE(max_diff, 12) << "sigma " << c.sigma;
+  EXPECT_LT(mean_diff, 0.5) << "sigma " << c.sigma;
+  EXPECT_LE(max_diff, 4) << "sigma " << c.sigma;
 }
 
 INSTANTIATE_TEST_SUITE_P(
