@@ -12,7 +12,9 @@ void AddDetectionOptions(CLI::App* cmd, DetectorOptions* options) {
   };
   cmd->add_option("--model", options->model,
                   "Detection model: short, full or full-sparse (see below)")
-      ->transform(CLI::CheckedTransformer(models, CLI::ignore_case))
+      ->transform(
+          CLI::CheckedTransformer(models, CLI::ignore_case).description(""))
+      ->type_name("short|full|full-sparse")
       ->default_str(ModelKindName(options->model));
   cmd->add_option("--threshold", options->score_threshold,
                   "Minimum face score, 0..1: lower finds more faces (and more "
