@@ -54,7 +54,8 @@ void BlendInto(const cv::Mat& src, const cv::Mat& weights, cv::Mat& dst) {
 void DrawOutline(cv::Mat& image, const anonymize::MaskGeometry& g,
                  const cv::Scalar& color) {
   const int side = std::min(g.region.width, g.region.height);
-  const int thickness = std::max(1, std::min(side / 4, std::max(2, side / 60)));
+  const int thickness =
+      std::max(1, std::min({side / 4, 64, std::max(2, side / 60)}));
   const int inset = (thickness + 1) / 2;
   const int w = g.region.width - 2 * inset - 1;
   const int h = g.region.height - 2 * inset - 1;

@@ -282,3 +282,34 @@ TEST(AnonymizeTest, RejectsBadInputWithoutTouchingTheImage) {
 
 }  // namespace
 }  // namespace faceveil
+
+namespace faceveil {
+namespace {
+
+// Regions drawn by hand reach the library from the web UI: absurdly large
+// or thin ones must finish quickly with bounded memory, and still replace
+// the visible pixels.
+TEST(AnonymizeTest, HugeAndThinRegionsStayCheap) {
+  const cv::Mat original = Astronaut();
+  REQUIRE_IMAGE(original);
+  const std::vector<Box> regions = {Box{-1e7f, -1e7f, 2e7f, 2e7f},
+                                    Box{-5e7f, 100, 1e8f, 20}};
+  for (auto style : {AnonymizeStyle::kBlur, AnonymizeStyle::kPixelate}) {
+    for (auto shape : {MaskShape::kBox, MaskShape::kEllipse}) {
+      for (const Box& region : regions) {
+        cv::Mat image = original.clone();
+        AnonymizeOptions options;
+        options.style = style;
+        options.shape = shape;
+        options.outline = true;
+        ASSERT_TRUE(AnonymizeRegions(image, {&region, 1}, options).ok());
+        const cv::Rect row(0, 105, image.cols, 10);
+        EXPECT_GT(FractionChanged(original, image, row), 0.5)
+            << AnonymizeStyleName(style) << " " << MaskShapeName(shape);
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace faceveil
