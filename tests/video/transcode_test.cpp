@@ -456,3 +456,45 @@ TEST_F(TranscodeTest, ProcessorErrorAndCancellationLeaveNoOutput) {
 
 }  // namespace
 }  // namespace faceveil
+
+namespace faceveil {
+namespace {
+
+TEST_F(TranscodeTest, DamageInTheMiddleIsReportedOrSkipped) {
+  // Garbage over 4 KB in the middle of the media data, as a bad sector or
+  // a broken download leaves it.
+  std::string bytes = ReadAll(Clip("pan.mp4"));
+  ASSERT_GT(bytes.size(), 20000u);
+  cv::RNG rng(11);
+  for (size_t i = bytes.size() / 2; i < bytes.size() / 2 + 4096; ++i) {
+    bytes[i] = static_cast<char>(rng.uniform(0, 256));
+  }
+  const std::string damaged = Out("damaged.mp4");
+  std::ofstream(damaged, std::ios::binary) << bytes;
+
+  MarkingProcessor strict_marker;
+  auto strict = TranscodeVideo(damaged, Out("strict.mp4"), {}, strict_marker);
+  ASSERT_FALSE(strict.ok());
+  EXPECT_EQ(strict.status().code(), Status::Code::kCorrupt)
+      << strict.status().ToString();
+  EXPECT_FALSE(fs::exists(Out("strict.mp4")));
+
+  VideoOptions lenient;
+  lenient.max_decode_errors = 1000;
+  MarkingProcessor marker;
+  auto skipped = TranscodeVideo(damaged, Out("lenient.mp4"), lenient, marker);
+  ASSERT_TRUE(skipped.ok()) << skipped.status().ToString();
+  EXPECT_GT(skipped->decode_errors, 0);
+  EXPECT_GE(skipped->frames, 40);
+  EXPECT_LE(skipped->frames, 50);
+  int marked = 0;
+  auto decoded =
+      DecodeClip(Out("lenient.mp4"),
+                 [&](const cv::Mat& bgr, double) { marked += HasMark(bgr); });
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(*decoded, skipped->frames);
+  EXPECT_EQ(marked, skipped->frames);
+}
+
+}  // namespace
+}  // namespace faceveil
