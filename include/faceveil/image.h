@@ -48,8 +48,8 @@ struct DecodedImage {
 
 // Decodes a whole image file held in memory. Grayscale, 16-bit and alpha
 // inputs become 8-bit BGR (alpha is dropped). Empty, truncated, corrupt or
-// unrecognised bytes give an error, never a crash. HEIF is not decoded yet
-// (Status::Unsupported).
+// unrecognised bytes give an error, never a crash. HEIF/HEIC is decoded
+// with libheif (its rotation and mirroring applied).
 Result<DecodedImage> DecodeImage(std::span<const uint8_t> bytes,
                                  const DecodeOptions& options);
 

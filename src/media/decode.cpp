@@ -14,6 +14,7 @@
 #include "faceveil/image.h"
 #include "media/decode_exif.h"
 #include "media/decode_header.h"
+#include "media/heif.h"
 
 namespace faceveil {
 namespace {
@@ -64,8 +65,8 @@ Result<cv::Mat> DecodeWithOpenCv(std::span<const uint8_t> bytes,
   return pixels;
 }
 
-Result<cv::Mat> DecodePixels(std::span<const uint8_t> bytes,
-                             ImageFormat format) {
+Result<cv::Mat> DecodePixels(std::span<const uint8_t> bytes, ImageFormat format,
+                             int64_t max_pixels) {
   switch (format) {
     case ImageFormat::kJpeg:
     case ImageFormat::kPng:
@@ -74,7 +75,8 @@ Result<cv::Mat> DecodePixels(std::span<const uint8_t> bytes,
     case ImageFormat::kTiff:
       return DecodeWithOpenCv(bytes, format);
     case ImageFormat::kHeif:
-      return Status::Unsupported("HEIF/HEIC images are not supported yet");
+      // libheif checks the size against max_pixels before decoding.
+      return media::DecodeHeif(bytes, max_pixels);
     case ImageFormat::kUnknown:
       break;
   }
@@ -109,7 +111,8 @@ Result<DecodedImage> DecodeImage(std::span<const uint8_t> bytes,
   }
   image.exif_orientation = FindExifOrientation(bytes, image.format);
 
-  Result<cv::Mat> pixels = DecodePixels(bytes, image.format);
+  Result<cv::Mat> pixels =
+      DecodePixels(bytes, image.format, options.max_pixels);
   if (!pixels.ok()) return pixels.status();
   // The decoder read the same header; this guards against one that did not.
   if (static_cast<int64_t>(pixels->total()) > options.max_pixels) {
@@ -118,7 +121,14 @@ Result<DecodedImage> DecodeImage(std::span<const uint8_t> bytes,
   // OpenCV 4.6 orients JPEG and PNG only when asked (we ask it not to),
   // never WebP, but its TIFF decoder (libtiff's RGBA reader) always
   // returns TIFF pixels upright, whatever the flags.
+  // HEIF carries its rotation and mirroring as container transforms, which
+  // libheif applies; an EXIF orientation inside a HEIF is informative only
+  // (HEIF spec), so it is never applied on top.
   const bool decoder_oriented = image.format == ImageFormat::kTiff;
+  if (image.format == ImageFormat::kHeif) {
+    image.pixels = *pixels;
+    return image;
+  }
   if (options.apply_exif_orientation && !decoder_oriented) {
     image.pixels = ApplyExifOrientation(*pixels, image.exif_orientation);
   } else if (!options.apply_exif_orientation && decoder_oriented) {

@@ -11,6 +11,9 @@
 #include <opencv2/imgproc.hpp>
 #include <vector>
 
+#include "faceveil/encode.h"
+#include "faceveil/image.h"
+
 namespace faceveil::media {
 namespace {
 
@@ -22,8 +25,12 @@ cv::Mat Photo() {
     image = cv::Mat(128, 192, CV_8UC3, cv::Scalar(30, 90, 200));
     cv::circle(image, {60, 50}, 30, cv::Scalar(250, 250, 250), cv::FILLED);
   }
-  // Not square, so a rotation shows in the size.
-  return image(cv::Rect(0, 0, image.cols, image.rows * 3 / 4)).clone();
+  // Not square, so a rotation shows in the size; small, because x265 is
+  // slow to encode even a single picture.
+  cv::Mat cropped = image(cv::Rect(0, 0, image.cols, image.rows * 3 / 4));
+  cv::Mat small;
+  cv::resize(cropped, small, cv::Size(), 0.375, 0.375, cv::INTER_AREA);
+  return small;
 }
 
 heif_error WriteToVector(heif_context*, const void* data, size_t size,
@@ -144,6 +151,23 @@ TEST(HeifTest, BadDataIsAnErrorNotACrash) {
   }
   auto decoded = DecodeHeif(damaged, 100'000'000);
   if (decoded.ok()) EXPECT_EQ(decoded->type(), CV_8UC3);
+}
+
+// The public decoder hands HEIF to libheif: upright pixels, the pixel limit
+// enforced, and the output written as JPEG.
+TEST(HeifTest, DecodeImageReadsHeif) {
+  const cv::Mat photo = Photo();
+  const Bytes heif = EncodeHeif(photo, heif_orientation_rotate_90_cw);
+  REQUIRE_HEIF(heif);
+  auto image = DecodeImage(heif, DecodeOptions{});
+  ASSERT_TRUE(image.ok()) << image.status().ToString();
+  EXPECT_EQ(image->format, ImageFormat::kHeif);
+  EXPECT_EQ(image->pixels.cols, photo.rows);
+  EXPECT_EQ(image->pixels.rows, photo.cols);
+  DecodeOptions small;
+  small.max_pixels = 1000;
+  EXPECT_EQ(DecodeImage(heif, small).status().code(), Status::Code::kTooLarge);
+  EXPECT_EQ(OutputFormatFor(ImageFormat::kHeif), ImageFormat::kJpeg);
 }
 
 }  // namespace
