@@ -17,7 +17,7 @@
 namespace {
 
 const std::string kClip =
-    std::string(FACEVEIL_TESTDATA_DIR) + "/clips/v1/bench-1080p-grain.mp4";
+    std::string(FACEVEIL_TESTDATA_DIR) + "/clips/v2/bench-1080p-grain.mp4";
 
 class NoOp : public faceveil::FrameProcessor {
  public:

@@ -12,7 +12,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-version=v1
+version=v2
 photo=.deps/testdata/astronaut.png
 dest=.deps/testdata/clips/$version
 bench=0
@@ -83,6 +83,15 @@ clip small.webm "${still[@]}" -f lavfi -i "$(tone 500)" \
 clip small.avi "${still[@]}" -f lavfi -i "$(tone 600)" \
   -filter_complex "[0:v]scale=320:320,crop=320:240:x='50*t':y=0,format=yuvj420p[v]" \
   -map "[v]" -map 1:a -t 1 -c:v mjpeg -q:v 5 -c:a pcm_s16le
+
+# HEVC 10-bit (as newer phones record HDR-less 10-bit), 1 s, no audio.
+clip hevc10.mkv "${still[@]}" -t 1 \
+  -vf "scale=320:320,crop=320:240:x=0:y='40*t',format=yuv420p10le" \
+  -c:v libx265 -preset ultrafast -x265-params log-level=error
+
+# Odd frame size (4:2:0 output needs even sizes), lossless FFV1, 10 frames.
+clip odd.mkv "${still[@]}" -frames:v 10 \
+  -vf "scale=161:161,crop=161:121:x=0:y='20*t'" -c:v ffv1
 
 # Truncated: the index first (faststart), then only 60% of the file, as an
 # interrupted copy leaves it. A second cut keeps too little to hold the index.

@@ -3,6 +3,7 @@
 extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavutil/display.h>
+#include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 }
 
@@ -74,6 +75,13 @@ Result<ClipProbe> ProbeClip(const std::string& path) {
     s.type = st->codecpar->codec_type;
     s.codec = avcodec_get_name(st->codecpar->codec_id);
     s.metadata = ToMap(st->metadata);
+    if (s.type == AVMEDIA_TYPE_VIDEO) {
+      const char* name =
+          av_get_pix_fmt_name(static_cast<AVPixelFormat>(st->codecpar->format));
+      s.pixel_format = name ? name : "";
+      s.width = st->codecpar->width;
+      s.height = st->codecpar->height;
+    }
     const uint8_t* m =
         av_stream_get_side_data(st, AV_PKT_DATA_DISPLAYMATRIX, nullptr);
     if (m != nullptr) {

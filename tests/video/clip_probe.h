@@ -22,6 +22,9 @@ namespace faceveil::testing {
 struct StreamProbe {
   AVMediaType type = AVMEDIA_TYPE_UNKNOWN;
   std::string codec;
+  std::string pixel_format;  // video only
+  int width = 0;             // video only
+  int height = 0;            // video only
   std::map<std::string, std::string> metadata;
   bool has_display_matrix = false;
   double display_rotation_ccw = 0;      // av_display_rotation_get()

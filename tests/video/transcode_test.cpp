@@ -82,7 +82,7 @@ class TranscodeTest : public ::testing::Test {
   void TearDown() override { fs::remove_all(dir_); }
 
   static std::string Clip(const std::string& name) {
-    return std::string(FACEVEIL_TESTDATA_DIR) + "/clips/v1/" + name;
+    return std::string(FACEVEIL_TESTDATA_DIR) + "/clips/v2/" + name;
   }
   std::string Out(const std::string& name) const {
     return (dir_ / name).string();
@@ -454,11 +454,6 @@ TEST_F(TranscodeTest, ProcessorErrorAndCancellationLeaveNoOutput) {
   EXPECT_EQ(FilesInDir(), 0u);
 }
 
-}  // namespace
-}  // namespace faceveil
-
-namespace faceveil {
-namespace {
 
 TEST_F(TranscodeTest, DamageInTheMiddleIsReportedOrSkipped) {
   // Garbage over 4 KB in the middle of the media data, as a bad sector or
@@ -494,6 +489,41 @@ TEST_F(TranscodeTest, DamageInTheMiddleIsReportedOrSkipped) {
   ASSERT_TRUE(decoded.ok());
   EXPECT_EQ(*decoded, skipped->frames);
   EXPECT_EQ(marked, skipped->frames);
+}
+
+
+TEST_F(TranscodeTest, TenBitHevcAndOddSizedRgbBecomeEightBit420) {
+  MarkingProcessor hevc_marker;
+  auto hevc =
+      TranscodeVideo(Clip("hevc10.mkv"), Out("hevc.mp4"), {}, hevc_marker);
+  ASSERT_TRUE(hevc.ok()) << hevc.status().ToString();
+  EXPECT_EQ(hevc->video_codec, "hevc");
+  EXPECT_EQ(hevc->frames, 25);
+  auto out = ProbeClip(Out("hevc.mp4"));
+  ASSERT_TRUE(out.ok());
+  EXPECT_EQ(out->First(AVMEDIA_TYPE_VIDEO)->pixel_format, "yuv420p");
+
+  // 161x121 RGB (FFV1): the processor sees all of it; the encoder gets the
+  // nearest smaller even size.
+  MarkingProcessor odd_marker;
+  auto odd = TranscodeVideo(Clip("odd.mkv"), Out("odd.mkv"), {}, odd_marker);
+  ASSERT_TRUE(odd.ok()) << odd.status().ToString();
+  EXPECT_EQ(odd->frames, 10);
+  ASSERT_FALSE(odd_marker.sizes.empty());
+  EXPECT_EQ(odd_marker.sizes[0], cv::Size(161, 121));
+  auto odd_out = ProbeClip(Out("odd.mkv"));
+  ASSERT_TRUE(odd_out.ok());
+  const auto* video = odd_out->First(AVMEDIA_TYPE_VIDEO);
+  EXPECT_EQ(video->pixel_format, "yuv420p");
+  EXPECT_EQ(video->width, 160);
+  EXPECT_EQ(video->height, 120);
+  int marked = 0;
+  auto decoded = DecodeClip(Out("odd.mkv"), [&](const cv::Mat& bgr, double) {
+    marked += HasMark(bgr);
+  });
+  ASSERT_TRUE(decoded.ok());
+  EXPECT_EQ(*decoded, 10);
+  EXPECT_EQ(marked, 10);
 }
 
 }  // namespace
