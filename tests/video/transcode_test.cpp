@@ -454,7 +454,6 @@ TEST_F(TranscodeTest, ProcessorErrorAndCancellationLeaveNoOutput) {
   EXPECT_EQ(FilesInDir(), 0u);
 }
 
-
 TEST_F(TranscodeTest, DamageInTheMiddleIsReportedOrSkipped) {
   // Garbage over 4 KB in the middle of the media data, as a bad sector or
   // a broken download leaves it.
@@ -490,7 +489,6 @@ TEST_F(TranscodeTest, DamageInTheMiddleIsReportedOrSkipped) {
   EXPECT_EQ(*decoded, skipped->frames);
   EXPECT_EQ(marked, skipped->frames);
 }
-
 
 TEST_F(TranscodeTest, TenBitHevcAndOddSizedRgbBecomeEightBit420) {
   MarkingProcessor hevc_marker;
