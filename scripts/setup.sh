@@ -27,7 +27,7 @@ packages=(
   opencv-doc clang-format
 )
 # Tools the tests use: real photos and clips, metadata writers, a browser.
-test_packages=(exiv2 ffmpeg)
+test_packages=(exiv2 ffmpeg chromium)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 [ "$mode" = test ] && packages+=("${test_packages[@]}")
 
@@ -44,6 +44,12 @@ fi
 if [ "$mode" = test ]; then
   bash scripts/fetch-models.sh test
   bash scripts/fetch-testdata.sh
+  # The browser test's driver, pinned by scripts/e2e/package-lock.json; it
+  # drives Debian's chromium, so no browser is downloaded.
+  if ! cmp -s scripts/e2e/package-lock.json scripts/e2e/node_modules/.installed-lock.json; then
+    (cd scripts/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null &&
+      cp package-lock.json node_modules/.installed-lock.json)
+  fi
 else
   bash scripts/fetch-models.sh embed
 fi

@@ -18,6 +18,7 @@ inline constexpr int kExitUsage = 2;     // bad command line
 void AddDetectCommand(CLI::App& app, int* exit_code);
 void AddEvalCommand(CLI::App& app, int* exit_code);
 void AddAnonymizeCommand(CLI::App& app, int* exit_code);
+void AddServeCommand(CLI::App& app, int* exit_code);
 
 }  // namespace faceveil::cli
 

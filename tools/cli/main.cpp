@@ -20,6 +20,7 @@ int main(int argc, char** argv) {
   faceveil::cli::AddAnonymizeCommand(app, &exit_code);
   faceveil::cli::AddDetectCommand(app, &exit_code);
   faceveil::cli::AddEvalCommand(app, &exit_code);
+  faceveil::cli::AddServeCommand(app, &exit_code);
 
   try {
     app.parse(argc, argv);

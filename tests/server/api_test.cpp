@@ -1,0 +1,203 @@
+// The JSON API's successful paths, over real HTTP against a real photo:
+// astronaut.png (512x512) has one frontal face at roughly x 170-330,
+// y 20-220; its far corners are plain background.
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+#include "faceveil/settings.h"
+#include "server_test_util.h"
+
+namespace faceveil::server::testing {
+namespace {
+
+const cv::Rect kFaceCore(200, 100, 50, 50);   // inside every face box
+const cv::Rect kFarCorner(0, 400, 100, 100);  // background, bottom left
+const cv::Rect kRegion(360, 380, 120, 100);   // a hand-drawn area
+
+class ApiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    png_ = ReadTestFile("astronaut.png");
+    ASSERT_FALSE(png_.empty()) << "run scripts/fetch-testdata.sh";
+    original_ = DecodeBytes(png_);
+    ASSERT_FALSE(original_.empty());
+    ASSERT_TRUE(server_.ok()) << server_.error();
+    client_ = server_.Client();
+  }
+
+  httplib::Result Anonymize(httplib::MultipartFormDataItems extra,
+                            const std::string& query = "") {
+    extra.push_back({"image", png_, "astronaut.png", "image/png"});
+    return client_->Post(("/api/anonymize" + query).c_str(), extra);
+  }
+
+  std::string png_;
+  cv::Mat original_;
+  RunningServer server_;
+  std::unique_ptr<httplib::Client> client_;
+};
+
+TEST_F(ApiTest, DetectFindsTheOneFaceInRawBody) {
+  auto res = client_->Post("/api/detect", png_, "image/png");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(res->get_header_value("Content-Type"), "application/json");
+  const auto body = nlohmann::json::parse(res->body);
+  EXPECT_EQ(body["width"], 512);
+  EXPECT_EQ(body["height"], 512);
+  EXPECT_TRUE(body["ms"].is_number());
+  ASSERT_EQ(body["faces"].size(), 1u) << res->body;
+  const auto& box = body["faces"][0]["box"];
+  const double cx = box[0].get<double>() + box[2].get<double>() / 2;
+  const double cy = box[1].get<double>() + box[3].get<double>() / 2;
+  EXPECT_GT(cx, 170);
+  EXPECT_LT(cx, 330);
+  EXPECT_GT(cy, 20);
+  EXPECT_LT(cy, 220);
+  EXPECT_EQ(body["faces"][0]["keypoints"].size(), 6u);
+}
+
+TEST_F(ApiTest, DetectTakesMultipartAndQuerySettings) {
+  httplib::MultipartFormDataItems items = {
+      {"image", png_, "a.png", "image/png"}};
+  auto found = client_->Post("/api/detect?model=full-sparse", items);
+  ASSERT_TRUE(found);
+  ASSERT_EQ(found->status, 200) << found->body;
+  EXPECT_EQ(nlohmann::json::parse(found->body)["faces"].size(), 1u);
+  // A threshold above the face's score must drop it: the setting is used.
+  auto strict = client_->Post("/api/detect?threshold=0.999", items);
+  ASSERT_TRUE(strict);
+  ASSERT_EQ(strict->status, 200) << strict->body;
+  EXPECT_EQ(nlohmann::json::parse(strict->body)["faces"].size(), 0u);
+}
+
+TEST_F(ApiTest, AnonymizeHidesTheFaceAndKeepsTheBackground) {
+  auto res = Anonymize({});
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(res->get_header_value("Content-Type"), "image/png");
+  EXPECT_EQ(res->get_header_value("Content-Disposition"),
+            "attachment; filename=\"astronaut-anon.png\"");
+  EXPECT_EQ(res->get_header_value("X-Faceveil-Faces"), "1");
+  const cv::Mat out = DecodeBytes(res->body);
+  ASSERT_EQ(out.size(), original_.size());
+  EXPECT_GT(MeanDiff(out, original_, kFaceCore), 8.0);
+  EXPECT_EQ(MeanDiff(out, original_, kFarCorner), 0.0);
+}
+
+TEST_F(ApiTest, AnonymizeWithNoFacesLeavesThePixels) {
+  auto res = Anonymize({{"faces", "[]", "", ""}});
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(res->get_header_value("X-Faceveil-Faces"), "0");
+  const cv::Mat out = DecodeBytes(res->body);
+  ASSERT_EQ(out.size(), original_.size());
+  EXPECT_EQ(MeanDiff(out, original_, cv::Rect(0, 0, 512, 512)), 0.0);
+}
+
+TEST_F(ApiTest, AnonymizeHidesAHandDrawnRegionOnly) {
+  const std::string region = "[[" + std::to_string(kRegion.x) + "," +
+                             std::to_string(kRegion.y) + "," +
+                             std::to_string(kRegion.width) + "," +
+                             std::to_string(kRegion.height) + "]]";
+  auto res = Anonymize({{"faces", "[]", "", ""}, {"regions", region, "", ""}},
+                       "?style=solid&color=white");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(res->get_header_value("X-Faceveil-Regions"), "1");
+  const cv::Mat out = DecodeBytes(res->body);
+  ASSERT_EQ(out.size(), original_.size());
+  const cv::Scalar inside = cv::mean(out(kRegion));
+  EXPECT_EQ(inside, cv::Scalar(255, 255, 255, 0));  // solid white, as asked
+  EXPECT_EQ(MeanDiff(out, original_, kFaceCore), 0.0);
+  EXPECT_EQ(MeanDiff(out, original_, kFarCorner), 0.0);
+}
+
+TEST_F(ApiTest, AnonymizeOnlyTheChosenFaces) {
+  auto detected = client_->Post("/api/detect", png_, "image/png");
+  ASSERT_TRUE(detected);
+  ASSERT_EQ(detected->status, 200);
+  const auto faces = nlohmann::json::parse(detected->body)["faces"];
+  auto res = Anonymize({{"faces", faces.dump(), "", ""}}, "?style=pixelate");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const cv::Mat out = DecodeBytes(res->body);
+  EXPECT_GT(MeanDiff(out, original_, kFaceCore), 8.0);
+  EXPECT_EQ(MeanDiff(out, original_, kFarCorner), 0.0);
+}
+
+TEST_F(ApiTest, FormatSettingChangesTheOutputType) {
+  auto res = Anonymize({{"format", "jpg", "", ""}, {"quality", "80", "", ""}});
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(res->get_header_value("Content-Type"), "image/jpeg");
+  EXPECT_EQ(res->get_header_value("Content-Disposition"),
+            "attachment; filename=\"astronaut-anon.jpg\"");
+  const cv::Mat out = DecodeBytes(res->body);
+  ASSERT_EQ(out.size(), original_.size());
+  EXPECT_GT(MeanDiff(out, original_, kFaceCore), 8.0);
+}
+
+TEST_F(ApiTest, SettingsListEverySettingWithDefaults) {
+  auto res = client_->Get("/api/settings");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200);
+  const auto list = nlohmann::json::parse(res->body)["settings"];
+  std::map<std::string, std::string> defaults;
+  for (const auto& s : list) defaults[s["name"]] = s["default"];
+  for (const SettingInfo& s : AnonymizeSettings()) {
+    ASSERT_TRUE(defaults.count(s.name)) << s.name;
+    EXPECT_EQ(defaults[s.name], s.default_value);
+  }
+  EXPECT_EQ(defaults["model"], "full");
+  EXPECT_EQ(defaults["threshold"], "0.5");
+}
+
+TEST(ApiDefaultsTest, ServerSettingsBecomeThePageDefaults) {
+  ServerOptions options;
+  options.settings = {{"style", "pixelate"}, {"threshold", "0.7"}};
+  RunningServer server(options);
+  ASSERT_TRUE(server.ok()) << server.error();
+  auto res = server.Client()->Get("/api/settings");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  std::map<std::string, std::string> defaults;
+  const auto body = nlohmann::json::parse(res->body);
+  for (const auto& s : body["settings"]) {
+    defaults[s["name"]] = s["default"];
+  }
+  EXPECT_EQ(defaults["style"], "pixelate");
+  EXPECT_EQ(defaults["threshold"], "0.7");
+}
+
+TEST(ApiDefaultsTest, BadServerSettingIsAnError) {
+  ServerOptions options;
+  options.settings = {{"style", "sparkle"}};
+  RunningServer server(options);
+  EXPECT_FALSE(server.ok());
+  EXPECT_NE(server.error().find("sparkle"), std::string::npos);
+}
+
+TEST_F(ApiTest, PageAndAssetsAreServedWithTheirTypes) {
+  auto page = client_->Get("/");
+  ASSERT_TRUE(page);
+  ASSERT_EQ(page->status, 200);
+  EXPECT_EQ(page->get_header_value("Content-Type"), "text/html; charset=utf-8");
+  EXPECT_NE(page->body.find("Nothing leaves this computer"), std::string::npos);
+  // The page loads nothing from elsewhere.
+  EXPECT_EQ(page->body.find("http://"), std::string::npos);
+  EXPECT_EQ(page->body.find("https://"), std::string::npos);
+  auto js = client_->Get("/app.js");
+  ASSERT_TRUE(js);
+  ASSERT_EQ(js->status, 200);
+  EXPECT_EQ(js->get_header_value("Content-Type"),
+            "text/javascript; charset=utf-8");
+  auto css = client_->Get("/style.css");
+  ASSERT_TRUE(css);
+  ASSERT_EQ(css->status, 200);
+  EXPECT_EQ(css->get_header_value("Content-Type"), "text/css; charset=utf-8");
+}
+
+}  // namespace
+}  // namespace faceveil::server::testing

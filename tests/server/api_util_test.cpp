@@ -1,0 +1,88 @@
+#include "api_util.h"
+
+#include <gtest/gtest.h>
+
+#include <nlohmann/json.hpp>
+
+namespace faceveil::server {
+namespace {
+
+TEST(ParseRegionsTest, AcceptsBoxes) {
+  auto boxes = ParseRegions("[[1, 2, 3, 4], [0.5, 0, 10.25, 1]]");
+  ASSERT_TRUE(boxes.ok()) << boxes.status().ToString();
+  ASSERT_EQ(boxes->size(), 2u);
+  EXPECT_FLOAT_EQ((*boxes)[0].x, 1);
+  EXPECT_FLOAT_EQ((*boxes)[0].h, 4);
+  EXPECT_FLOAT_EQ((*boxes)[1].w, 10.25f);
+  EXPECT_TRUE(ParseRegions("[]").ok());
+}
+
+TEST(ParseRegionsTest, RejectsMalformed) {
+  for (const char* bad :
+       {"", "{}", "[", "[[1,2,3]]", "[[1,2,3,4,5]]", "[[1,2,0,4]]",
+        "[[1,2,3,-4]]", "[[\"1\",2,3,4]]", "[[1,2,3,1e999]]", "[1,2,3,4]"}) {
+    auto r = ParseRegions(bad);
+    EXPECT_FALSE(r.ok()) << bad;
+    if (!r.ok()) {
+      EXPECT_EQ(r.status().code(), Status::Code::kInvalidArgument) << bad;
+    }
+  }
+}
+
+TEST(ParseRegionsTest, RejectsTooMany) {
+  std::string many = "[";
+  for (size_t i = 0; i <= kMaxSelectionItems; ++i) {
+    many += std::string(i ? "," : "") + "[0,0,1,1]";
+  }
+  many += "]";
+  EXPECT_FALSE(ParseRegions(many).ok());
+}
+
+TEST(ParseFacesTest, ReadsTheDetectSchemaAndRejectsEmptyBoxes) {
+  auto faces = ParseFaces(R"([{"box": [10, 20, 30, 40], "score": 0.9}])");
+  ASSERT_TRUE(faces.ok()) << faces.status().ToString();
+  ASSERT_EQ(faces->size(), 1u);
+  EXPECT_FLOAT_EQ((*faces)[0].box.w, 30);
+  EXPECT_FALSE(ParseFaces(R"([{"box": [10, 20, 0, 40]}])").ok());
+  EXPECT_FALSE(ParseFaces("[{").ok());
+}
+
+TEST(ErrorJsonTest, EscapesAndSurvivesBadUtf8) {
+  const auto body = nlohmann::json::parse(ErrorJson("a \"quoted\" \xff name"));
+  EXPECT_NE(body["error"].get<std::string>().find("\"quoted\""),
+            std::string::npos);
+}
+
+TEST(HttpStatusForTest, MapsCodes) {
+  EXPECT_EQ(HttpStatusFor(Status::InvalidArgument("x")), 400);
+  EXPECT_EQ(HttpStatusFor(Status::Corrupt("x")), 400);
+  EXPECT_EQ(HttpStatusFor(Status::TooLarge("x")), 413);
+  EXPECT_EQ(HttpStatusFor(Status::Unsupported("x")), 415);
+  EXPECT_EQ(HttpStatusFor(Status::Internal("x")), 500);
+}
+
+TEST(DownloadNameTest, KeepsASafeStemOnly) {
+  EXPECT_EQ(DownloadName("holiday.JPG", ImageFormat::kJpeg),
+            "holiday-anon.jpg");
+  EXPECT_EQ(DownloadName("../../etc/passwd.png", ImageFormat::kPng),
+            "passwd-anon.png");
+  EXPECT_EQ(DownloadName("C:\\x\\a b\"c.png", ImageFormat::kPng),
+            "abc-anon.png");
+  EXPECT_EQ(DownloadName("", ImageFormat::kWebp), "image-anon.webp");
+  EXPECT_EQ(DownloadName(".hidden", ImageFormat::kPng), "hidden-anon.png");
+  EXPECT_EQ(DownloadName("\xc3\xa9t\xc3\xa9.heic", ImageFormat::kJpeg),
+            "t-anon.jpg");
+  EXPECT_EQ(
+      DownloadName(std::string(300, 'a') + ".png", ImageFormat::kPng).size(),
+      64u + 9u);
+}
+
+TEST(MimeTypeForTest, Formats) {
+  EXPECT_STREQ(MimeTypeFor(ImageFormat::kJpeg), "image/jpeg");
+  EXPECT_STREQ(MimeTypeFor(ImageFormat::kPng), "image/png");
+  EXPECT_STREQ(MimeTypeFor(ImageFormat::kWebp), "image/webp");
+  EXPECT_STREQ(MimeTypeFor(ImageFormat::kUnknown), "application/octet-stream");
+}
+
+}  // namespace
+}  // namespace faceveil::server

@@ -1,0 +1,143 @@
+// faceveil serve: the private web UI and JSON API on this machine. Argument
+// parsing and signal handling only; the server is tools/server.
+#include <pthread.h>
+
+#include <csignal>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "commands.h"
+#include "detection_options.h"
+#include "faceveil/settings.h"
+#include "server.h"
+
+namespace faceveil::cli {
+namespace {
+
+struct ServeArgs {
+  server::ServerOptions server;
+  std::map<std::string, std::string> settings;  // name → value as given
+  std::map<std::string, bool> flags;            // boolean settings
+  int max_upload_mb = 64;
+  bool quiet = false;
+};
+
+int RunServe(ServeArgs& args) {
+  for (const auto& [name, on] : args.flags) {
+    if (on) args.settings[name] = "true";
+  }
+  args.server.settings = args.settings;
+  args.server.max_upload_bytes = int64_t{args.max_upload_mb} << 20;
+  args.server.log = args.quiet ? nullptr : &std::cerr;
+  Status valid = ValidateDetectionOptions(args.server.pipeline.detector);
+  if (!valid.ok()) {
+    std::cerr << "faceveil serve: " << valid.message() << "\n";
+    return kExitUsage;
+  }
+
+  // Ctrl+C and SIGTERM stop the server cleanly: they are blocked here (the
+  // server's threads inherit the mask) and taken by one waiting thread.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto server = server::Server::Create(args.server);
+  if (!server.ok()) {
+    std::cerr << "faceveil serve: " << server.status().ToString() << "\n";
+    return server.status().code() == Status::Code::kInvalidArgument
+               ? kExitUsage
+               : kExitFailures;
+  }
+  if (args.server.host != "127.0.0.1" && args.server.host != "localhost" &&
+      args.server.host != "::1") {
+    std::cerr << "faceveil serve: WARNING: listening on " << args.server.host
+              << ": anyone who can reach this machine can use the server "
+                 "and see the photos sent to it.\n";
+  }
+  std::cout << "faceveil: open " << (*server)->url()
+            << " in your browser (port " << (*server)->port()
+            << "). Nothing leaves this computer. Ctrl+C stops.\n"
+            << std::flush;
+
+  std::thread waiter([&server, &stop_signals] {
+    int sig = 0;
+    sigwait(&stop_signals, &sig);
+    (*server)->Stop();
+  });
+  Status listened = (*server)->Listen();
+  // Listen() only returns after Stop() or a failure; wake the waiter either
+  // way so that it can be joined.
+  pthread_kill(waiter.native_handle(), SIGTERM);
+  waiter.join();
+  if (!listened.ok()) {
+    std::cerr << "faceveil serve: " << listened.ToString() << "\n";
+    return kExitFailures;
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+void AddServeCommand(CLI::App& app, int* exit_code) {
+  auto args = std::make_shared<ServeArgs>();
+  auto* cmd = app.add_subcommand(
+      "serve", "Open the private web page: drop photos, review, download");
+  cmd->add_option("--host", args->server.host,
+                  "Address to listen on; 0.0.0.0 opens it to your network "
+                  "(not recommended)")
+      ->capture_default_str();
+  cmd->add_option("--port", args->server.port,
+                  "TCP port; 0 picks a free one and prints it")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 65535));
+  cmd->add_option("--max-upload-mb", args->max_upload_mb,
+                  "Largest upload accepted, in MiB")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 4096));
+  cmd->add_option("-j,--jobs", args->server.max_concurrent_jobs,
+                  "Images processed at once (default: one per core)")
+      ->check(CLI::Range(1, 256));
+  cmd->add_flag("-q,--quiet", args->quiet, "No request log on stderr");
+  for (const SettingInfo& s : AnonymizeSettings()) {
+    const std::string help =
+        s.help + " (the page's default) [default: " + s.default_value + "]";
+    if (s.default_value == "false") {
+      cmd->add_flag("--" + s.name, args->flags[s.name], help);
+    } else {
+      cmd->add_option("--" + s.name, args->settings[s.name], help)
+          ->type_name(s.value_name);
+    }
+  }
+  AddDetectionOptions(cmd, &args->server.pipeline.detector);
+  cmd->add_option("--max-pixels", args->server.pipeline.decode.max_pixels,
+                  "Refuse images with more pixels than this (decompression "
+                  "bombs)")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{1} << 40));
+  cmd->footer(
+      "\nExamples:\n"
+      "  faceveil serve                  # then open http://127.0.0.1:8080/\n"
+      "  faceveil serve --port 0         # any free port (printed)\n"
+      "  faceveil serve --style pixelate --model full-sparse\n\n"
+      "Photos are processed in memory and never written to disk; the log\n"
+      "shows requests (method, route, status, size, time), never file names\n"
+      "or contents. The JSON API is described in tools/server/API.md.\n\n" +
+      DetectionOptionsHelp());
+  cmd->callback([args, exit_code, cmd] {
+    for (auto it = args->settings.begin(); it != args->settings.end();) {
+      if (cmd->count("--" + it->first) == 0) {
+        it = args->settings.erase(it);
+      } else {
+        ++it;
+      }
+    }
+    *exit_code = RunServe(*args);
+  });
+}
+
+}  // namespace faceveil::cli

@@ -1,0 +1,228 @@
+#include "api.h"
+
+#include <cstdio>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <span>
+#include <string_view>
+
+#include "api_util.h"
+#include "faceveil/settings.h"
+
+namespace faceveil::server {
+namespace {
+
+// Multipart fields that carry data, not settings.
+bool IsDataField(const std::string& name) {
+  return name == "image" || name == "faces" || name == "regions";
+}
+
+// Longer values than this are no setting a person types.
+constexpr size_t kMaxSettingLength = 256;
+
+// Settings from the query string and, for multipart requests, from the
+// non-file fields. The query is parsed from the target, not from
+// req.params, which also holds a form-encoded body (curl's default type for
+// --data-binary, i.e. raw image bytes).
+Result<Settings> RequestSettings(const httplib::Request& req) {
+  Settings settings;
+  auto add = [&](const std::string& name, const std::string& value) -> Status {
+    if (name.empty() || name.size() > 64 || value.size() > kMaxSettingLength) {
+      return Status::InvalidArgument("malformed setting");
+    }
+    if (!settings.emplace(name, value).second) {
+      return Status::InvalidArgument("setting '" + name + "' given twice");
+    }
+    return Status::Ok();
+  };
+  const size_t q = req.target.find('?');
+  if (q != std::string::npos) {
+    httplib::Params query;
+    httplib::detail::parse_query_text(req.target.substr(q + 1), query);
+    for (const auto& [name, value] : query) {
+      FACEVEIL_RETURN_IF_ERROR(add(name, value));
+    }
+  }
+  if (req.is_multipart_form_data()) {
+    for (const auto& [name, part] : req.files) {
+      if (IsDataField(name)) continue;
+      if (!part.filename.empty()) {
+        return Status::InvalidArgument("unexpected file field '" + name + "'");
+      }
+      FACEVEIL_RETURN_IF_ERROR(add(name, part.content));
+    }
+  }
+  return settings;
+}
+
+struct Upload {
+  std::span<const uint8_t> bytes;
+  std::string filename;
+};
+
+// The uploaded image, viewed in place (no copy of a possibly large body).
+Result<Upload> RequestImage(const httplib::Request& req) {
+  Upload upload;
+  const std::string* data = &req.body;
+  if (req.is_multipart_form_data()) {
+    auto it = req.files.find("image");
+    if (it == req.files.end()) {
+      return Status::InvalidArgument("the multipart field 'image' is missing");
+    }
+    if (req.files.count("image") > 1) {
+      return Status::InvalidArgument("one 'image' per request");
+    }
+    data = &it->second.content;
+    upload.filename = it->second.filename;
+  }
+  if (data->empty()) {
+    return Status::InvalidArgument(
+        "no image: send the image bytes as the body or as the multipart "
+        "field 'image'");
+  }
+  upload.bytes = std::span<const uint8_t>(
+      reinterpret_cast<const uint8_t*>(data->data()), data->size());
+  return upload;
+}
+
+// The text of multipart field `name`, if present.
+std::optional<std::string_view> Field(const httplib::Request& req,
+                                      const std::string& name) {
+  if (!req.is_multipart_form_data()) return std::nullopt;
+  auto it = req.files.find(name);
+  if (it == req.files.end()) return std::nullopt;
+  return std::string_view(it->second.content);
+}
+
+void SetStatusError(httplib::Response& res, const Status& status) {
+  SetError(res, HttpStatusFor(status), status.message());
+}
+
+// A pipeline slot, or a 503 already set on `res`.
+std::optional<WorkGate::Ticket> EnterGate(ApiContext& ctx,
+                                          httplib::Response& res) {
+  auto ticket = ctx.gate->Enter();
+  if (!ticket) {
+    SetError(res, 503, "busy: too many images in progress, try again shortly");
+    res.set_header("Retry-After", std::to_string(ctx.retry_after_s));
+  }
+  return ticket;
+}
+
+void AddSetting(nlohmann::json& list, const std::string& group,
+                const std::string& name, const std::string& value_name,
+                const std::string& help, const std::string& default_value) {
+  list.push_back({{"name", name},
+                  {"group", group},
+                  {"value_name", value_name},
+                  {"help", help},
+                  {"default", default_value}});
+}
+
+}  // namespace
+
+void SetError(httplib::Response& res, int status, const std::string& message) {
+  res.status = status;
+  res.set_content(ErrorJson(message), "application/json");
+}
+
+std::string BuildSettingsJson(const PipelineOptions& base,
+                              const Settings& defaults) {
+  auto pick = [&](const std::string& name, const std::string& builtin) {
+    auto it = defaults.find(name);
+    return it != defaults.end() ? it->second : builtin;
+  };
+  nlohmann::json list = nlohmann::json::array();
+  // Detection settings are parsed by ApplySetting() like the others; the
+  // library lists only the anonymization ones in AnonymizeSettings().
+  std::string models;
+  for (ModelKind kind : {ModelKind::kFullRange, ModelKind::kFullRangeSparse,
+                         ModelKind::kShortRange}) {
+    if (!models.empty()) models += '|';
+    models += ModelKindName(kind);
+  }
+  AddSetting(list, "detect", "model", models,
+             "detection model: full finds faces near and far, full-sparse is "
+             "faster, short is for faces close to the camera",
+             pick("model", ModelKindName(base.detector.model)));
+  char threshold[32];
+  std::snprintf(threshold, sizeof threshold, "%g",
+                base.detector.score_threshold);
+  AddSetting(list, "detect", "threshold", "X",
+             "minimum face score (0 to 1): lower finds more faces, and more "
+             "false ones",
+             pick("threshold", threshold));
+  for (const SettingInfo& s : AnonymizeSettings()) {
+    AddSetting(list, "anonymize", s.name, s.value_name, s.help,
+               pick(s.name, s.default_value));
+  }
+  nlohmann::json body = {{"settings", list}};
+  return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+}
+
+void HandleDetect(ApiContext& ctx, const httplib::Request& req,
+                  httplib::Response& res) {
+  auto settings = RequestSettings(req);
+  if (!settings.ok()) return SetStatusError(res, settings.status());
+  auto upload = RequestImage(req);
+  if (!upload.ok()) return SetStatusError(res, upload.status());
+  auto options = ctx.pipelines->Resolve(*settings);
+  if (!options.ok()) return SetStatusError(res, options.status());
+
+  auto ticket = EnterGate(ctx, res);
+  if (!ticket) return;
+  auto pipeline = ctx.pipelines->Get(*settings);
+  if (!pipeline.ok()) return SetStatusError(res, pipeline.status());
+  auto report = (*pipeline)->Detect(upload->bytes);
+  if (!report.ok()) return SetStatusError(res, report.status());
+  res.status = 200;
+  res.set_content(DetectResponseJson(*report), "application/json");
+}
+
+void HandleAnonymize(ApiContext& ctx, const httplib::Request& req,
+                     httplib::Response& res) {
+  auto settings = RequestSettings(req);
+  if (!settings.ok()) return SetStatusError(res, settings.status());
+  auto upload = RequestImage(req);
+  if (!upload.ok()) return SetStatusError(res, upload.status());
+  auto options = ctx.pipelines->Resolve(*settings);
+  if (!options.ok()) return SetStatusError(res, options.status());
+
+  Selection selection;
+  const auto faces_field = Field(req, "faces");
+  if (faces_field) {
+    auto faces = ParseFaces(*faces_field);
+    if (!faces.ok()) return SetStatusError(res, faces.status());
+    selection.faces = std::move(faces).value();
+  }
+  if (const auto regions_field = Field(req, "regions")) {
+    auto regions = ParseRegions(*regions_field);
+    if (!regions.ok()) return SetStatusError(res, regions.status());
+    selection.regions = std::move(regions).value();
+  }
+
+  auto ticket = EnterGate(ctx, res);
+  if (!ticket) return;
+  auto pipeline = ctx.pipelines->Get(*settings);
+  if (!pipeline.ok()) return SetStatusError(res, pipeline.status());
+  if (!faces_field) {
+    auto report = (*pipeline)->Detect(upload->bytes);
+    if (!report.ok()) return SetStatusError(res, report.status());
+    selection.faces = std::move(report->faces);
+  }
+  auto out = (*pipeline)->AnonymizeSelection(upload->bytes, selection,
+                                             options->anonymize);
+  if (!out.ok()) return SetStatusError(res, out.status());
+
+  res.status = 200;
+  res.set_header("Content-Disposition",
+                 "attachment; filename=\"" +
+                     DownloadName(upload->filename, out->output_format) + "\"");
+  res.set_header("X-Faceveil-Faces", std::to_string(selection.faces.size()));
+  res.set_header("X-Faceveil-Regions",
+                 std::to_string(selection.regions.size()));
+  res.set_content(reinterpret_cast<const char*>(out->bytes.data()),
+                  out->bytes.size(), MimeTypeFor(out->output_format));
+}
+
+}  // namespace faceveil::server

@@ -1,0 +1,49 @@
+// The JSON API's handlers. Each reads one request, calls the library
+// pipeline and fills the response; errors become a 4xx/5xx status with a
+// {"error": "..."} body. None of them writes a file: uploads live in the
+// request's memory and are gone when the response has been sent.
+#ifndef FACEVEIL_TOOLS_SERVER_API_H_
+#define FACEVEIL_TOOLS_SERVER_API_H_
+
+#include <httplib.h>
+
+#include <string>
+
+#include "pipeline_cache.h"
+#include "work_gate.h"
+
+namespace faceveil::server {
+
+// What the handlers share; owned by the Server, outliving every request.
+struct ApiContext {
+  PipelineCache* pipelines = nullptr;
+  WorkGate* gate = nullptr;
+  // Seconds a client is told to wait after a 503 (Retry-After).
+  int retry_after_s = 2;
+  // The body of GET /api/settings, built once.
+  std::string settings_json;
+};
+
+// GET /api/settings's body: every setting the API accepts, with the
+// server's defaults (its command-line settings `defaults` override the
+// built-in ones).
+std::string BuildSettingsJson(const PipelineOptions& base,
+                              const Settings& defaults);
+
+// Sets `res` to a JSON error.
+void SetError(httplib::Response& res, int status, const std::string& message);
+
+// POST /api/detect: body = image bytes, or multipart field "image";
+// settings as query parameters (or multipart fields).
+void HandleDetect(ApiContext& ctx, const httplib::Request& req,
+                  httplib::Response& res);
+
+// POST /api/anonymize: as /api/detect plus optional "faces" (JSON, the
+// faces to anonymize; absent = detect and anonymize all) and "regions"
+// (JSON [[x, y, w, h], ...] drawn by hand). Answers the image bytes.
+void HandleAnonymize(ApiContext& ctx, const httplib::Request& req,
+                     httplib::Response& res);
+
+}  // namespace faceveil::server
+
+#endif  // FACEVEIL_TOOLS_SERVER_API_H_

@@ -1,0 +1,327 @@
+#include "server.h"
+
+#include <httplib.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "api.h"
+#include "api_util.h"
+#include "faceveil/settings.h"
+#include "pipeline_cache.h"
+#include "web_assets.h"
+#include "work_gate.h"
+
+namespace faceveil::server {
+namespace {
+
+// Every response: no source outside this server, no framing, no sniffing,
+// no referrer, nothing cached (an anonymized photo's original must not
+// linger in a browser cache), no access to cameras or location.
+httplib::Headers SecurityHeaders() {
+  return {
+      {"Content-Security-Policy",
+       "default-src 'self'; img-src 'self' blob: data:; "
+       "style-src 'self'; script-src 'self'; connect-src 'self'; "
+       "object-src 'none'; base-uri 'none'; form-action 'none'; "
+       "frame-ancestors 'none'"},
+      {"X-Content-Type-Options", "nosniff"},
+      {"Referrer-Policy", "no-referrer"},
+      {"X-Frame-Options", "DENY"},
+      {"Cross-Origin-Opener-Policy", "same-origin"},
+      {"Cross-Origin-Resource-Policy", "same-origin"},
+      {"Permissions-Policy", "camera=(), microphone=(), geolocation=()"},
+      {"Cache-Control", "no-store"},
+  };
+}
+
+// The routes and their methods, for 405 answers and for the log (which
+// names only these, never a path a client made up).
+struct Route {
+  const char* path;
+  const char* methods;
+};
+constexpr Route kApiRoutes[] = {
+    {"/api/health", "GET"},
+    {"/api/settings", "GET"},
+    {"/api/detect", "POST"},
+    {"/api/anonymize", "POST"},
+};
+
+const char* AllowedMethods(const std::string& path) {
+  if (path == "/") return "GET";
+  for (const Route& r : kApiRoutes) {
+    if (path == r.path) return r.methods;
+  }
+  for (const WebAsset& a : WebAssets()) {
+    if (path == a.path) return "GET";
+  }
+  return nullptr;
+}
+
+void Forbid(httplib::Response& res) {
+  SetError(res, 403, "forbidden: wrong Host or Origin");
+}
+
+bool IsLoopback(const std::string& host) {
+  return host == "127.0.0.1" || host == "localhost" || host == "::1" ||
+         host.rfind("127.", 0) == 0;
+}
+
+// When the request started, for the log; per thread because each HTTP
+// worker serves one request at a time.
+thread_local std::optional<std::chrono::steady_clock::time_point> request_start;
+
+}  // namespace
+
+struct Server::Impl {
+  ServerOptions options;
+  std::unique_ptr<PipelineCache> pipelines;
+  std::unique_ptr<WorkGate> gate;
+  ApiContext api;
+  httplib::Server http;
+  int port = 0;
+  std::mutex log_mu;
+  std::mutex run_mu;            // orders Listen() against Stop()
+  bool stop_requested = false;  // guarded by run_mu
+  std::atomic<bool> listening{false};
+
+  void Log(const httplib::Request& req, const httplib::Response& res);
+  bool HostAllowed(const httplib::Request& req) const;
+  void InstallRoutes();
+};
+
+void Server::Impl::Log(const httplib::Request& req,
+                       const httplib::Response& res) {
+  if (options.log == nullptr) return;
+  char ms[32] = "-";
+  if (request_start) {
+    std::snprintf(ms, sizeof ms, "%.1fms",
+                  std::chrono::duration<double, std::milli>(
+                      std::chrono::steady_clock::now() - *request_start)
+                      .count());
+  }
+  request_start.reset();
+  const char* path =
+      AllowedMethods(req.path) != nullptr ? req.path.c_str() : "(other)";
+  const std::string in = req.get_header_value("Content-Length");
+  char line[256];
+  std::snprintf(line, sizeof line, "%s %s %d in=%sB out=%zuB %s\n",
+                req.method.substr(0, 16).c_str(), path, res.status,
+                in.empty() ? "0" : in.substr(0, 20).c_str(), res.body.size(),
+                ms);
+  std::lock_guard<std::mutex> lock(log_mu);
+  *options.log << line << std::flush;
+}
+
+bool Server::Impl::HostAllowed(const httplib::Request& req) const {
+  // A page elsewhere must not reach this server through a DNS name that
+  // resolves to 127.0.0.1 (DNS rebinding), nor post to it (CSRF): on
+  // loopback only the loopback names are valid hosts, and a request that
+  // names an origin must name this one.
+  const std::string host = req.get_header_value("Host");
+  if (IsLoopback(options.host)) {
+    const std::string p = ":" + std::to_string(port);
+    if (host != "127.0.0.1" + p && host != "localhost" + p &&
+        host != "[::1]" + p) {
+      return false;
+    }
+  }
+  if (req.has_header("Origin") &&
+      req.get_header_value("Origin") != "http://" + host) {
+    return false;
+  }
+  return true;
+}
+
+void Server::Impl::InstallRoutes() {
+  for (const WebAsset& asset : WebAssets()) {
+    auto serve = [&asset](const httplib::Request&, httplib::Response& res) {
+      res.set_content(asset.body.data(), asset.body.size(),
+                      std::string(asset.content_type).c_str());
+    };
+    http.Get(std::string(asset.path), serve);
+    if (asset.path == "/index.html") http.Get("/", serve);
+  }
+  http.Get("/api/health", [](const httplib::Request&, httplib::Response& res) {
+    res.set_content("{\"status\":\"ok\"}", "application/json");
+  });
+  http.Get("/api/settings",
+           [this](const httplib::Request&, httplib::Response& res) {
+             res.set_content(api.settings_json, "application/json");
+           });
+  // POSTs are checked once their body is read: refusing earlier closes the
+  // connection under a client still sending, which then sees no answer.
+  http.Post("/api/detect",
+            [this](const httplib::Request& req, httplib::Response& res) {
+              if (!HostAllowed(req)) return Forbid(res);
+              HandleDetect(api, req, res);
+            });
+  http.Post("/api/anonymize",
+            [this](const httplib::Request& req, httplib::Response& res) {
+              if (!HostAllowed(req)) return Forbid(res);
+              HandleAnonymize(api, req, res);
+            });
+
+  http.set_pre_routing_handler(
+      [this](const httplib::Request& req, httplib::Response& res) {
+        request_start = std::chrono::steady_clock::now();
+        if (req.method != "POST" && !HostAllowed(req)) {
+          Forbid(res);
+          return httplib::Server::HandlerResponse::Handled;
+        }
+        return httplib::Server::HandlerResponse::Unhandled;
+      });
+  // Called for every status >= 400; fills in errors that httplib produced
+  // itself (no route, body too large, unparsable request), keeps ours.
+  http.set_error_handler(httplib::Server::HandlerWithResponse(
+      [this](const httplib::Request& req, httplib::Response& res) {
+        if (!res.body.empty()) return httplib::Server::HandlerResponse::Handled;
+        if (res.status == 404) {
+          if (const char* allowed = AllowedMethods(req.path)) {
+            SetError(res, 405,
+                     std::string("method not allowed; use ") + allowed);
+            res.set_header("Allow", allowed);
+          } else {
+            SetError(res, 404, "not found");
+          }
+        } else if (res.status == 413) {
+          // httplib caps form-encoded bodies far below the upload limit;
+          // curl --data-binary sends raw bytes with that type by default.
+          const bool form =
+              req.get_header_value("Content-Type")
+                  .rfind("application/x-www-form-urlencoded", 0) == 0;
+          SetError(res, 413,
+                   form ? "send the image with Content-Type: "
+                          "application/octet-stream (or its image/ type), "
+                          "not as a form-encoded body"
+                        : "request too large: the limit is " +
+                              std::to_string(options.max_upload_bytes) +
+                              " bytes");
+        } else if (res.status >= 500) {
+          SetError(res, res.status, "internal error");
+        } else {
+          SetError(res, res.status,
+                   res.status == 400
+                       ? "bad request: malformed HTTP, query or multipart body"
+                       : "request refused (HTTP " + std::to_string(res.status) +
+                             ")");
+        }
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+  http.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr) {
+        SetError(res, 500, "internal error");
+      });
+  http.set_logger([this](const httplib::Request& req,
+                         const httplib::Response& res) { Log(req, res); });
+}
+
+Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
+  if (options.port < 0 || options.port > 65535) {
+    return Status::InvalidArgument("port must be 0 to 65535");
+  }
+  if (options.max_upload_bytes <= 0) {
+    return Status::InvalidArgument("the upload limit must be positive");
+  }
+  auto impl = std::make_unique<Impl>();
+  impl->options = options;
+  PipelineOptions base = options.pipeline;
+  for (const auto& [name, value] : options.settings) {
+    FACEVEIL_RETURN_IF_ERROR(ApplySetting(&base, name, value));
+  }
+  impl->pipelines =
+      std::make_unique<PipelineCache>(base, options.cached_pipelines);
+  FACEVEIL_RETURN_IF_ERROR(impl->pipelines->Init());
+
+  const int cores =
+      std::max(1, static_cast<int>(std::thread::hardware_concurrency()));
+  const int jobs =
+      options.max_concurrent_jobs > 0 ? options.max_concurrent_jobs : cores;
+  const int queued = std::max(0, options.max_queued_jobs);
+  impl->gate = std::make_unique<WorkGate>(
+      jobs, queued,
+      std::chrono::milliseconds(std::max(0, options.queue_wait_ms)));
+  impl->api.pipelines = impl->pipelines.get();
+  impl->api.gate = impl->gate.get();
+  impl->api.settings_json = BuildSettingsJson(base, options.settings);
+
+  const int threads = options.threads > 0 ? options.threads : jobs + queued + 4;
+  impl->http.new_task_queue = [threads] {
+    return new httplib::ThreadPool(static_cast<size_t>(threads));
+  };
+  impl->http.set_default_headers(SecurityHeaders());
+  impl->http.set_payload_max_length(
+      static_cast<size_t>(options.max_upload_bytes));
+  impl->http.set_read_timeout(std::max(1, options.read_timeout_s), 0);
+  impl->http.set_write_timeout(std::max(1, options.write_timeout_s), 0);
+  impl->http.set_keep_alive_timeout(5);
+  impl->InstallRoutes();
+
+  if (options.port == 0) {
+    impl->port = impl->http.bind_to_any_port(options.host);
+  } else if (impl->http.bind_to_port(options.host, options.port)) {
+    impl->port = options.port;
+  } else {
+    impl->port = -1;
+  }
+  if (impl->port <= 0) {
+    return Status::IoError("cannot listen on " + options.host + " port " +
+                           std::to_string(options.port) +
+                           " (in use, or not an address of this machine)");
+  }
+  return std::unique_ptr<Server>(new Server(std::move(impl)));
+}
+
+Server::Server(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+
+Server::~Server() { Stop(); }
+
+Status Server::Listen() {
+  {
+    std::lock_guard<std::mutex> lock(impl_->run_mu);
+    if (impl_->stop_requested) return Status::Ok();
+    impl_->listening = true;
+  }
+  const bool ok = impl_->http.listen_after_bind();
+  impl_->listening = false;
+  if (!ok) {
+    std::lock_guard<std::mutex> lock(impl_->run_mu);
+    if (!impl_->stop_requested) {
+      return Status::IoError("the server stopped accepting connections");
+    }
+  }
+  return Status::Ok();
+}
+
+void Server::Stop() {
+  {
+    std::lock_guard<std::mutex> lock(impl_->run_mu);
+    impl_->stop_requested = true;
+  }
+  // Listen() may be between its check and httplib's accept loop: wait for
+  // the loop to run so that stop() reaches it.
+  while (impl_->listening && !impl_->http.is_running()) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  impl_->http.stop();
+}
+
+int Server::port() const { return impl_->port; }
+
+std::string Server::url() const {
+  const std::string& h = impl_->options.host;
+  const std::string host =
+      h == "0.0.0.0" ? "127.0.0.1"
+                     : (h.find(':') != std::string::npos ? "[" + h + "]" : h);
+  return "http://" + host + ":" + std::to_string(impl_->port) + "/";
+}
+
+}  // namespace faceveil::server

@@ -1,0 +1,91 @@
+// faceveil's private web UI and JSON API: an HTTP server over the library
+// Pipeline, meant for one person on their own machine.
+//
+//   faceveil::server::ServerOptions options;
+//   options.port = 0;  // any free port
+//   auto server = faceveil::server::Server::Create(options);
+//   if (!server.ok()) { ... }
+//   std::cout << "http://127.0.0.1:" << (*server)->port() << "/\n";
+//   (*server)->Listen();  // blocks until Stop()
+//
+// Uploads are held in memory for one request and written nowhere; the log
+// carries method, route, status, size and time only; every response forbids
+// external sources (CSP), sniffing, referrers and caching.
+#ifndef FACEVEIL_TOOLS_SERVER_SERVER_H_
+#define FACEVEIL_TOOLS_SERVER_SERVER_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <ostream>
+#include <string>
+
+#include "faceveil/pipeline.h"
+#include "faceveil/status.h"
+
+namespace faceveil::server {
+
+struct ServerOptions {
+  // Address to bind. Loopback keeps the server private to this machine;
+  // "0.0.0.0" exposes it to the network (the CLI warns).
+  std::string host = "127.0.0.1";
+  // TCP port; 0 picks a free one (see Server::port()).
+  int port = 8080;
+
+  // What every request starts from: detector, decode limits (max_pixels),
+  // encoding. Request settings are applied on top.
+  PipelineOptions pipeline;
+  // Settings by name (as `faceveil anonymize --NAME VALUE`) applied to
+  // `pipeline` at Create(); they are also the defaults the page shows.
+  std::map<std::string, std::string> settings;
+
+  // Largest request body accepted, in bytes; larger ones get 413.
+  int64_t max_upload_bytes = int64_t{64} << 20;
+  // Images processed at once; 0 means one per core.
+  int max_concurrent_jobs = 0;
+  // Requests that may wait for a free slot; more get 503 at once.
+  int max_queued_jobs = 16;
+  // How long a queued request waits for a slot before it gets 503.
+  int queue_wait_ms = 30'000;
+  // HTTP worker threads; 0 means jobs + queue + 4, so that the page and
+  // /api/health still answer while every job slot is busy.
+  int threads = 0;
+  // Socket read and write timeouts, in seconds (slow or stalled clients).
+  int read_timeout_s = 30;
+  int write_timeout_s = 30;
+  // Pipelines kept for settings other than the defaults (each holds a
+  // loaded model).
+  int cached_pipelines = 4;
+  // Where one line per request goes; nullptr for none.
+  std::ostream* log = nullptr;
+};
+
+class Server {
+ public:
+  // Builds the default pipeline (loads the model) and binds the socket, so
+  // that port() is known and connections queue before Listen(). Fails on a
+  // bad setting, a model that does not load, or an address in use.
+  static Result<std::unique_ptr<Server>> Create(const ServerOptions& options);
+  ~Server();
+
+  // Serves until Stop(). Returns an error only if serving could not start.
+  Status Listen();
+
+  // Ends Listen() (from another thread); in-flight requests finish first.
+  // Safe to call at any time, more than once, before or during Listen().
+  void Stop();
+
+  // The bound port (the chosen one when ServerOptions::port was 0).
+  int port() const;
+  // The address to open, e.g. "http://127.0.0.1:8080/".
+  std::string url() const;
+
+ private:
+  struct Impl;
+  explicit Server(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace faceveil::server
+
+#endif  // FACEVEIL_TOOLS_SERVER_SERVER_H_
