@@ -34,7 +34,41 @@ const char* ModelKindName(ModelKind kind);
 // Parses a name as printed by ModelKindName().
 Result<ModelKind> ParseModelKind(const std::string& name);
 
+// How hard the detector looks. BlazeFace sees the whole image at 192x192
+// (128x128 for short range), so small faces in a large photo vanish; the
+// slower modes also look at overlapping tiles of the image at finer scales
+// and merge what they find. Figures per mode: eval/results.md.
+enum class DetectionMode {
+  kSingle,    // whole image only, one inference: MediaPipe's own behaviour
+  kFast,      // whole image plus one coarse tile level (faces >= ~2.5% of
+              // the image side)
+  kBalanced,  // whole image plus tile levels down to min_face_px
+  kThorough,  // denser tile levels down to min_face_px, and a second look
+              // at every uncertain candidate
+};
+
+// "single", "fast", "balanced", "thorough".
+const char* DetectionModeName(DetectionMode mode);
+// Parses a name as printed by DetectionModeName().
+Result<DetectionMode> ParseDetectionMode(const std::string& name);
+
+// The score threshold measured for `mode` and the full-range model: the
+// highest privacy recall at no more than about one false positive per
+// image on WIDER FACE validation (eval/results.md).
+float DefaultScoreThreshold(DetectionMode mode);
+
 struct DetectorOptions {
+  // How hard to look for small faces; see DetectionMode. The default hides
+  // the most faces within about 150 ms per 1024-px photo on one core.
+  DetectionMode mode = DetectionMode::kBalanced;
+
+  // Smallest face height, in image pixels, that kBalanced and kThorough
+  // look for (the finest tiles bring such a face to a size the model sees);
+  // smaller values cost more tiles. 0: the mode's own, 24 for kBalanced
+  // (whole image + ~12 tiles on a 1024x768 photo) and 12 for kThorough.
+  // Ignored by kSingle and kFast.
+  float min_face_px = 0;
+
   // Which embedded BlazeFace model to run.
   ModelKind model = ModelKind::kFullRange;
 
@@ -43,8 +77,10 @@ struct DetectorOptions {
   // Empty: use the model embedded in the library.
   std::string model_file;
 
-  // Faces scoring below this are dropped. In [0, 1].
-  float score_threshold = 0.5f;
+  // Faces scoring below this are dropped. In [0, 1]. The default is the
+  // one measured for the default mode; when changing `mode`, consider
+  // DefaultScoreThreshold(mode).
+  float score_threshold = DefaultScoreThreshold(DetectionMode::kBalanced);
 
   // Weighted NMS merges detections overlapping more than this IoU.
   float nms_iou_threshold = 0.3f;

@@ -1,5 +1,6 @@
 #include "detect/blazeface.h"
 
+#include <algorithm>
 #include <sstream>
 #include <utility>
 
@@ -145,6 +146,74 @@ Result<std::vector<Face>> BlazeFace::DetectCandidates(
                        {raw->logits.ptr<float>(), n}, anchors_, decode);
   for (Face& f : faces) f = InputToImage(region, f);
   return faces;
+}
+
+Result<std::vector<std::vector<Face>>> BlazeFace::DetectCandidatesBatch(
+    const cv::Mat& image, std::span<const SquareRegion> regions,
+    float min_score, Resampling resampling) const {
+  std::vector<std::vector<Face>> out(regions.size());
+  if (regions.empty()) return out;
+  auto one_at_a_time = [&]() -> Result<std::vector<std::vector<Face>>> {
+    for (size_t i = 0; i < regions.size(); ++i) {
+      Result<std::vector<Face>> one =
+          DetectCandidates(image, regions[i], min_score, resampling);
+      if (!one.ok()) return one.status();
+      out[i] = std::move(one).value();
+    }
+    return std::move(out);
+  };
+  if (regions.size() == 1 || batch_unsupported_) return one_at_a_time();
+  Result<NetPool::Lease> lease = pool_.Borrow();
+  if (!lease.ok()) return lease.status();
+  const int n = static_cast<int>(regions.size());
+  const int s = spec_.input_size;
+  const size_t per_input = static_cast<size_t>(3) * s * s;
+  std::vector<cv::Mat> outputs;
+  try {
+    const int dims[] = {n, 3, s, s};
+    cv::Mat blob(4, dims, CV_32F);
+    for (int i = 0; i < n; ++i) {
+      const cv::Mat one = MakeInputBlob(image, regions[i], s, resampling);
+      std::copy_n(one.ptr<float>(), per_input,
+                  blob.ptr<float>() + i * per_input);
+    }
+    cv::dnn::Net& net = lease->net();
+    net.setInput(blob);
+    net.forward(outputs, model_->output_names());
+  } catch (const cv::Exception&) {
+    outputs.clear();
+  }
+  if (outputs.empty()) {
+    // Some graphs fix the batch at 1 (the short-range model's reshapes
+    // feed a concatenation): one region at a time from now on.
+    batch_unsupported_ = true;
+    return one_at_a_time();
+  }
+  // The outputs are [n, anchors, 16] and [n, anchors, 1]: batch outermost.
+  const size_t anchors = anchors_.size();
+  cv::Mat regressors, logits;
+  for (const cv::Mat& m : outputs) {
+    if (m.type() != CV_32F) continue;
+    const cv::Mat c = m.isContinuous() ? m : m.clone();
+    if (c.total() == n * anchors * kRegressorsPerAnchor) regressors = c;
+    if (c.total() == n * anchors) logits = c;
+  }
+  if (regressors.empty() || logits.empty()) {
+    return Status::Internal("batched network outputs do not hold " +
+                            std::to_string(n) + " x " +
+                            std::to_string(anchors) + " predictions");
+  }
+  DecodeOptions decode;
+  decode.input_size = s;
+  decode.min_score = min_score;
+  for (int i = 0; i < n; ++i) {
+    out[i] = DecodeCandidates(
+        {regressors.ptr<float>() + i * anchors * kRegressorsPerAnchor,
+         anchors * kRegressorsPerAnchor},
+        {logits.ptr<float>() + i * anchors, anchors}, anchors_, decode);
+    for (Face& f : out[i]) f = InputToImage(regions[i], f);
+  }
+  return out;
 }
 
 }  // namespace faceveil

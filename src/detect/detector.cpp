@@ -10,6 +10,7 @@
 #include "detect/blazeface.h"
 #include "detect/embedded_models.h"
 #include "detect/letterbox.h"
+#include "detect/multiscale.h"
 #include "detect/nms.h"
 #include "tflite/model.h"
 
@@ -33,6 +34,15 @@ Status CheckOptions(const DetectorOptions& o) {
     return Status::InvalidArgument("nms_iou_threshold must be in [0, 1], got " +
                                    std::to_string(o.nms_iou_threshold));
   }
+  if (!(o.min_face_px >= 0 && o.min_face_px <= 4096)) {
+    return Status::InvalidArgument("min_face_px must be in [0, 4096], got " +
+                                   std::to_string(o.min_face_px));
+  }
+  if (o.mode != DetectionMode::kSingle && o.mode != DetectionMode::kFast &&
+      o.mode != DetectionMode::kBalanced &&
+      o.mode != DetectionMode::kThorough) {
+    return Status::InvalidArgument("unknown detection mode");
+  }
   return Status::Ok();
 }
 
@@ -52,11 +62,17 @@ Status CheckImage(const cv::Mat& image) {
 class BlazeFaceDetector final : public Detector {
  public:
   BlazeFaceDetector(DetectorOptions options, std::unique_ptr<BlazeFace> net)
-      : options_(std::move(options)), net_(std::move(net)) {}
+      : options_(std::move(options)),
+        net_(std::move(net)),
+        multiscale_(MultiScalePreset(options_, net_->spec())) {}
 
   Result<std::vector<Face>> Detect(const cv::Mat& image) const override {
     FACEVEIL_RETURN_IF_ERROR(CheckImage(image));
     try {
+      if (options_.mode != DetectionMode::kSingle) {
+        return DetectMultiScale(*net_, image, options_.score_threshold,
+                                kProductResampling, multiscale_);
+      }
       Result<std::vector<Face>> candidates =
           net_->DetectCandidates(image, WholeImageRegion(image.size()),
                                  options_.score_threshold, kProductResampling);
@@ -77,6 +93,7 @@ class BlazeFaceDetector final : public Detector {
  private:
   const DetectorOptions options_;
   const std::unique_ptr<BlazeFace> net_;
+  const MultiScaleOptions multiscale_;
 };
 
 Result<std::unique_ptr<Detector>> CreateDetector(
@@ -124,6 +141,46 @@ Result<ModelKind> ParseModelKind(const std::string& name) {
   }
   return Status::InvalidArgument("unknown model \"" + name +
                                  "\"; expected short, full or full-sparse");
+}
+
+const char* DetectionModeName(DetectionMode mode) {
+  switch (mode) {
+    case DetectionMode::kSingle:
+      return "single";
+    case DetectionMode::kFast:
+      return "fast";
+    case DetectionMode::kBalanced:
+      return "balanced";
+    case DetectionMode::kThorough:
+      return "thorough";
+  }
+  return "unknown";
+}
+
+Result<DetectionMode> ParseDetectionMode(const std::string& name) {
+  for (DetectionMode m : {DetectionMode::kSingle, DetectionMode::kFast,
+                          DetectionMode::kBalanced, DetectionMode::kThorough}) {
+    if (name == DetectionModeName(m)) return m;
+  }
+  return Status::InvalidArgument(
+      "unknown mode \"" + name +
+      "\"; expected single, fast, balanced or thorough");
+}
+
+float DefaultScoreThreshold(DetectionMode mode) {
+  // Measured by eval/run.sh (eval/results.md, "threshold sweep"): the
+  // lowest threshold keeping false positives at or under ~1 per image.
+  switch (mode) {
+    case DetectionMode::kSingle:
+      return 0.5f;
+    case DetectionMode::kFast:
+      return 0.5f;
+    case DetectionMode::kBalanced:
+      return 0.5f;
+    case DetectionMode::kThorough:
+      return 0.5f;
+  }
+  return 0.5f;
 }
 
 Result<std::unique_ptr<Detector>> Detector::Create(

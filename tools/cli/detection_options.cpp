@@ -16,6 +16,32 @@ void AddDetectionOptions(CLI::App* cmd, DetectorOptions* options) {
           CLI::CheckedTransformer(models, CLI::ignore_case).description(""))
       ->type_name("short|full|full-sparse")
       ->default_str(ModelKindName(options->model));
+  const std::map<std::string, DetectionMode> modes = {
+      {DetectionModeName(DetectionMode::kSingle), DetectionMode::kSingle},
+      {DetectionModeName(DetectionMode::kFast), DetectionMode::kFast},
+      {DetectionModeName(DetectionMode::kBalanced), DetectionMode::kBalanced},
+      {DetectionModeName(DetectionMode::kThorough), DetectionMode::kThorough},
+  };
+  // Defined before --threshold: CLI11 applies options in the order they
+  // are added, so an explicit --threshold overrides the mode's own.
+  cmd->add_option_function<DetectionMode>(
+         "--mode",
+         [options](const DetectionMode& mode) {
+           options->mode = mode;
+           options->score_threshold = DefaultScoreThreshold(mode);
+         },
+         "How hard to look for small faces: single, fast, balanced or "
+         "thorough (see below)")
+      ->transform(
+          CLI::CheckedTransformer(modes, CLI::ignore_case).description(""))
+      ->type_name("single|fast|balanced|thorough")
+      ->default_str(DetectionModeName(options->mode));
+  cmd->add_option("--min-face", options->min_face_px,
+                  "Smallest face height in pixels that balanced and thorough "
+                  "look for; smaller costs more time. 0: the mode's own (24 "
+                  "balanced, 12 thorough)")
+      ->check(CLI::Range(0.0f, 4096.0f))
+      ->capture_default_str();
   cmd->add_option("--threshold", options->score_threshold,
                   "Minimum face score, 0..1: lower finds more faces (and more "
                   "false ones)")
@@ -43,7 +69,16 @@ Status ValidateDetectionOptions(const DetectorOptions& options) {
 }
 
 std::string DetectionOptionsHelp() {
-  return "Models (Google MediaPipe BlazeFace, built in):\n"
+  return "Modes (how hard to look; figures in eval/results.md):\n"
+         "  single    the whole image at once: one inference, large faces "
+         "only\n"
+         "  fast      the whole image and 4 large tiles\n"
+         "  balanced  tiles down to --min-face pixels (default)\n"
+         "  thorough  denser tiles and a second look at doubtful faces: "
+         "slowest,\n"
+         "            finds the most\n"
+         "Each mode has its own measured default --threshold.\n"
+         "Models (Google MediaPipe BlazeFace, built in):\n"
          "  full         192x192 input, faces near and far; best recall "
          "(default)\n"
          "  full-sparse  the same network with sparse weights: faster, "

@@ -1,0 +1,69 @@
+// A second look at uncertain candidates: each is cut out again, centred and
+// at the scale where the model is most reliable, and its score becomes a
+// combination of the first and second looks. Faces the tiles saw only
+// faintly rise; texture that looked face-like at one scale falls.
+#ifndef FACEVEIL_DETECT_VERIFY_H_
+#define FACEVEIL_DETECT_VERIFY_H_
+
+#include <opencv2/core/mat.hpp>
+#include <vector>
+
+#include "detect/blazeface.h"
+#include "detect/letterbox.h"
+#include "faceveil/face.h"
+#include "faceveil/status.h"
+
+namespace faceveil {
+
+struct VerifyOptions {
+  // Off: candidates keep their first-look score.
+  bool enabled = false;
+
+  // Candidates scoring at least this (after merging) get a second look;
+  // the rest are dropped as they are.
+  float min_score = 0.25f;
+
+  // Candidates scoring at least this keep their score: the first look is
+  // already sure. > 1: every candidate from min_score up is verified.
+  float max_score = 0.8f;
+
+  // The crop's side as a multiple of the candidate's box side. 4 puts the
+  // face at a quarter of the model input, inside the range where the
+  // full-range model's scores are highest on WIDER FACE faces.
+  float context = 4.0f;
+
+  // At most this many candidates per image are verified, best first;
+  // bounds the cost on crowds. The rest keep their first-look score.
+  int max_candidates = 48;
+
+  // A second-look candidate confirms the first when their boxes overlap by
+  // at least this IoU.
+  float match_iou = 0.3f;
+
+  // Share of the second look in the combined score (a geometric mean of
+  // the two when 0.5): combined = first^(1-w) * second^w.
+  float weight = 0.5f;
+
+  // Second-look candidates below this are not decoded; a candidate with no
+  // match counts as having scored this.
+  float floor_score = 0.02f;
+
+  // Crops per forward pass; 1 for the reason in MultiScaleOptions.
+  int batch_size = 1;
+};
+
+// The region the second look at `box` runs on.
+SquareRegion VerifyRegion(const Box& box, float context);
+
+// first^(1-w) * second^w, with both clamped into [floor, 1].
+float CombineScores(float first, float second, float weight, float floor);
+
+// Re-scores the candidates of `faces` in [min_score, max_score) with a
+// second look through `net`; others are unchanged. Order is preserved.
+Status VerifyCandidates(const BlazeFace& net, const cv::Mat& image,
+                        Resampling resampling, const VerifyOptions& options,
+                        std::vector<Face>* faces);
+
+}  // namespace faceveil
+
+#endif  // FACEVEIL_DETECT_VERIFY_H_

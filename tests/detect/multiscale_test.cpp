@@ -1,0 +1,206 @@
+// Multi-scale detection: presets, merging across tiles, score calibration
+// and verification arithmetic on hand-made cases; batching against single
+// inferences; and the modes end to end on a real photo.
+#include "detect/multiscale.h"
+
+#include <gtest/gtest.h>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "detect/embedded_models.h"
+#include "detect/verify.h"
+#include "tflite/model.h"
+
+namespace faceveil {
+namespace {
+
+const std::string kTestData = FACEVEIL_TESTDATA_DIR;
+// messi5.jpg (548x342): the player's face, read off the photo by eye.
+constexpr Box kMessiFace{226, 94, 32, 36};
+
+Face MakeFace(float x, float y, float w, float h, float score) {
+  Face f;
+  f.box = Box{x, y, w, h};
+  f.score = score;
+  return f;
+}
+
+TEST(MultiScalePresetTest, ModesMapToTheirTiling) {
+  const ModelSpec full = SpecFor(ModelKind::kFullRange);
+  DetectorOptions o;
+  o.mode = DetectionMode::kSingle;
+  EXPECT_EQ(PlanTiles({1024, 768}, MultiScalePreset(o, full).tiling).size(),
+            1u);
+  EXPECT_FALSE(MultiScalePreset(o, full).verify.enabled);
+
+  o.mode = DetectionMode::kFast;
+  auto fast = PlanTiles({1024, 768}, MultiScalePreset(o, full).tiling);
+  ASSERT_EQ(fast.size(), 2u);  // whole image plus one level
+  EXPECT_EQ(CountTiles(fast), 5);
+
+  o.mode = DetectionMode::kBalanced;
+  const MultiScaleOptions balanced = MultiScalePreset(o, full);
+  EXPECT_FLOAT_EQ(balanced.tiling.min_face_px, 24);
+  EXPECT_EQ(CountTiles(PlanTiles({1024, 768}, balanced.tiling)), 13);
+  EXPECT_FALSE(balanced.verify.enabled);
+
+  o.mode = DetectionMode::kThorough;
+  const MultiScaleOptions thorough = MultiScalePreset(o, full);
+  EXPECT_FLOAT_EQ(thorough.tiling.min_face_px, 12);
+  EXPECT_TRUE(thorough.verify.enabled);
+  const auto levels = PlanTiles({1024, 768}, thorough.tiling);
+  EXPECT_FLOAT_EQ(levels.back().side, 192);  // 12 px at 1/16 of 192
+  EXPECT_GT(CountTiles(levels), 48);
+
+  // An explicit minimum face size overrides the mode's own.
+  o.min_face_px = 48;
+  EXPECT_FLOAT_EQ(MultiScalePreset(o, full).tiling.min_face_px, 48);
+  o.nms_iou_threshold = 0.45f;
+  EXPECT_FLOAT_EQ(MultiScalePreset(o, full).nms_iou_threshold, 0.45f);
+}
+
+TEST(MultiScalePresetTest, ModeNamesRoundTrip) {
+  for (DetectionMode m : {DetectionMode::kSingle, DetectionMode::kFast,
+                          DetectionMode::kBalanced, DetectionMode::kThorough}) {
+    Result<DetectionMode> parsed = ParseDetectionMode(DetectionModeName(m));
+    ASSERT_TRUE(parsed.ok());
+    EXPECT_EQ(*parsed, m);
+    const float t = DefaultScoreThreshold(m);
+    EXPECT_GT(t, 0.0f);
+    EXPECT_LT(t, 1.0f);
+  }
+  EXPECT_FALSE(ParseDetectionMode("slow").ok());
+  EXPECT_EQ(DetectorOptions{}.mode, DetectionMode::kBalanced);
+  EXPECT_FLOAT_EQ(DetectorOptions{}.score_threshold,
+                  DefaultScoreThreshold(DetectionMode::kBalanced));
+}
+
+TEST(MergeTileCandidatesTest, CutBoxesDoNotShapeAWholeView) {
+  // A whole view of a face and an extended half-box of the same face with
+  // a higher score: the merged box is the whole view's.
+  std::vector<TileCandidate> in = {
+      {MakeFace(100, 100, 40, 40, 0.6f), 2, 3, false},
+      {MakeFace(95, 100, 60, 40, 0.9f), 2, 4, true},
+  };
+  const std::vector<Face> out = MergeTileCandidates(in, 0.3f);
+  ASSERT_EQ(out.size(), 1u);
+  EXPECT_FLOAT_EQ(out[0].score, 0.9f);
+  EXPECT_FLOAT_EQ(out[0].box.x, 100);
+  EXPECT_FLOAT_EQ(out[0].box.w, 40);
+}
+
+TEST(MergeTileCandidatesTest, WeightedAverageAcrossLevelsAndCutAlone) {
+  std::vector<TileCandidate> in = {
+      {MakeFace(0, 0, 10, 10, 0.9f), 0, 0, false},
+      {MakeFace(2, 0, 10, 10, 0.6f), 1, 0, false},
+      {MakeFace(200, 0, 30, 20, 0.5f), 1, 1, true},  // alone: kept as is
+  };
+  const std::vector<Face> out = MergeTileCandidates(in, 0.3f);
+  ASSERT_EQ(out.size(), 2u);
+  EXPECT_NEAR(out[0].box.x, 0.8f, 1e-5);  // (0.9*0 + 0.6*2) / 1.5
+  EXPECT_FLOAT_EQ(out[1].box.x, 200);
+  EXPECT_FLOAT_EQ(out[1].box.w, 30);
+}
+
+TEST(ScoreTest, ShiftAndCombine) {
+  EXPECT_FLOAT_EQ(ShiftScore(0.3f, 0), 0.3f);
+  EXPECT_NEAR(ShiftScore(0.5f, std::log(3.0f)), 0.75f, 1e-5);
+  EXPECT_LT(ShiftScore(0.5f, -1), 0.5f);
+  EXPECT_NEAR(CombineScores(0.25f, 1.0f, 0.5f, 0.01f), 0.5f, 1e-5);
+  EXPECT_NEAR(CombineScores(0.4f, 0.0f, 0.5f, 0.01f), 0.0632456f, 1e-5);
+  EXPECT_FLOAT_EQ(CombineScores(0.4f, 0.9f, 0.0f, 0.01f), 0.4f);
+  const SquareRegion r = VerifyRegion(Box{100, 200, 20, 30}, 4);
+  EXPECT_FLOAT_EQ(r.side, 120);
+  EXPECT_FLOAT_EQ(r.x + r.side / 2, 110);
+  EXPECT_FLOAT_EQ(r.y + r.side / 2, 215);
+}
+
+cv::Mat Messi() {
+  cv::Mat m = cv::imread(kTestData + "/messi5.jpg", cv::IMREAD_COLOR);
+  EXPECT_FALSE(m.empty()) << "run scripts/fetch-testdata.sh";
+  return m;
+}
+
+// The batched forward pass against one inference per region (the plain
+// reference): same candidates, same scores and boxes.
+TEST(BatchTest, BatchEqualsOneRegionAtATime) {
+  const cv::Mat image = Messi();
+  ASSERT_FALSE(image.empty());
+  auto model = tflite::Model::FromBuffer(EmbeddedModel(ModelKind::kFullRange));
+  ASSERT_TRUE(model.ok());
+  auto net = BlazeFace::Create(*model, ModelKind::kFullRange);
+  ASSERT_TRUE(net.ok());
+  const std::vector<SquareRegion> regions = {
+      {150, 40, 192}, {0, 0, 256}, {300, 150, 192}, {-50, -50, 700}};
+  auto batch = (*net)->DetectCandidatesBatch(image, regions, 0.2f,
+                                             Resampling::kHalfPixel);
+  ASSERT_TRUE(batch.ok()) << batch.status().ToString();
+  ASSERT_EQ(batch->size(), regions.size());
+  size_t total = 0;
+  for (size_t i = 0; i < regions.size(); ++i) {
+    auto one = (*net)->DetectCandidates(image, regions[i], 0.2f,
+                                        Resampling::kHalfPixel);
+    ASSERT_TRUE(one.ok());
+    ASSERT_EQ((*batch)[i].size(), one->size()) << i;
+    for (size_t k = 0; k < one->size(); ++k) {
+      EXPECT_NEAR((*batch)[i][k].score, (*one)[k].score, 1e-4);
+      EXPECT_NEAR((*batch)[i][k].box.x, (*one)[k].box.x, 1e-2);
+      EXPECT_NEAR((*batch)[i][k].box.h, (*one)[k].box.h, 1e-2);
+    }
+    total += one->size();
+  }
+  EXPECT_GT(total, 0u);  // the comparison compared something
+}
+
+std::vector<Face> DetectWith(DetectionMode mode, const cv::Mat& image) {
+  DetectorOptions o;
+  o.mode = mode;
+  o.score_threshold = 0.5f;
+  auto d = Detector::Create(o);
+  EXPECT_TRUE(d.ok()) << d.status().ToString();
+  if (!d.ok()) return {};
+  auto faces = (*d)->Detect(image);
+  EXPECT_TRUE(faces.ok()) << faces.status().ToString();
+  return faces.ok() ? *faces : std::vector<Face>{};
+}
+
+TEST(MultiScaleDetectTest, TilingFindsAtLeastTheWholeImageFacesOnMessi) {
+  const cv::Mat image = Messi();
+  ASSERT_FALSE(image.empty());
+  const std::vector<Face> single = DetectWith(DetectionMode::kSingle, image);
+  for (DetectionMode mode :
+       {DetectionMode::kBalanced, DetectionMode::kThorough}) {
+    const std::vector<Face> faces = DetectWith(mode, image);
+    EXPECT_GE(faces.size(), single.size()) << DetectionModeName(mode);
+    bool player = false;
+    for (const Face& f : faces) {
+      player = player || IoU(f.box, kMessiFace) >= 0.4f;
+    }
+    EXPECT_TRUE(player) << DetectionModeName(mode);
+    // Every box lies inside the image (tile boxes are mapped back, cut
+    // boxes clipped).
+    for (const Face& f : faces) {
+      EXPECT_GE(f.box.x + f.box.w, 0);
+      EXPECT_LE(f.box.x, image.cols);
+    }
+  }
+}
+
+TEST(MultiScaleDetectTest, OddInputsStillWork) {
+  for (const cv::Mat& image :
+       {cv::Mat(1, 1, CV_8UC3, cv::Scalar::all(0)),
+        cv::Mat(1500, 20, CV_8UC1, cv::Scalar::all(128)),
+        cv::Mat(20, 1500, CV_8UC4, cv::Scalar::all(7))}) {
+    DetectorOptions o;
+    o.mode = DetectionMode::kThorough;
+    auto d = Detector::Create(o);
+    ASSERT_TRUE(d.ok());
+    auto faces = (*d)->Detect(image);
+    ASSERT_TRUE(faces.ok()) << faces.status().ToString();
+    EXPECT_TRUE(faces->empty()) << image.size();
+  }
+}
+
+}  // namespace
+}  // namespace faceveil
