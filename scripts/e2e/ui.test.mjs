@@ -107,6 +107,7 @@ test('settings controls come from the server', async () => {
   assert.ok(models.includes('full'), models.join());
   assert.ok(await page.isVisible('#setting-strength'));
   assert.ok(await page.isVisible('#setting-threshold'));
+  assert.ok(await page.isVisible('#setting-mode'));
   assert.match(await page.textContent('#privacy-note'), /Nothing leaves this computer/);
   assert.deepEqual(errors, []);
   await page.close();

@@ -3,8 +3,10 @@
 // y 20-220; its far corners are plain background.
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <nlohmann/json.hpp>
 
+#include "faceveil/detector.h"
 #include "faceveil/settings.h"
 #include "server_test_util.h"
 
@@ -150,8 +152,12 @@ TEST_F(ApiTest, SettingsListEverySettingWithDefaults) {
     ASSERT_TRUE(defaults.count(s.name)) << s.name;
     EXPECT_EQ(defaults[s.name], s.default_value);
   }
-  EXPECT_EQ(defaults["model"], "full");
-  EXPECT_EQ(defaults["threshold"], "0.5");
+  const DetectorOptions detector;
+  EXPECT_EQ(defaults["model"], ModelKindName(detector.model));
+  EXPECT_EQ(defaults["mode"], DetectionModeName(detector.mode));
+  char threshold[32];
+  std::snprintf(threshold, sizeof threshold, "%g", detector.score_threshold);
+  EXPECT_EQ(defaults["threshold"], threshold);
 }
 
 TEST(ApiDefaultsTest, ServerSettingsBecomeThePageDefaults) {

@@ -135,6 +135,23 @@ std::string BuildSettingsJson(const PipelineOptions& base,
   nlohmann::json list = nlohmann::json::array();
   // Detection settings are parsed by ApplySetting() like the others; the
   // library lists only the anonymization ones in AnonymizeSettings().
+  std::string modes;
+  nlohmann::json mode_thresholds = nlohmann::json::object();
+  for (DetectionMode mode :
+       {DetectionMode::kSingle, DetectionMode::kFast, DetectionMode::kBalanced,
+        DetectionMode::kThorough}) {
+    if (!modes.empty()) modes += '|';
+    modes += DetectionModeName(mode);
+    mode_thresholds[DetectionModeName(mode)] = DefaultScoreThreshold(mode);
+  }
+  AddSetting(list, "detect", "mode", modes,
+             "how hard to look for small faces: single looks at the whole "
+             "image once; fast, balanced and thorough also look at tiles, "
+             "slower and finding smaller faces",
+             pick("mode", DetectionModeName(base.detector.mode)));
+  // Choosing a mode also sets its measured threshold (ApplySetting), so the
+  // page can show it.
+  list.back()["thresholds"] = mode_thresholds;
   std::string models;
   for (ModelKind kind : {ModelKind::kFullRange, ModelKind::kFullRangeSparse,
                          ModelKind::kShortRange}) {

@@ -263,6 +263,10 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
   impl->http.set_read_timeout(std::max(1, options.read_timeout_s), 0);
   impl->http.set_write_timeout(std::max(1, options.write_timeout_s), 0);
   impl->http.set_keep_alive_timeout(5);
+  impl->http.set_keep_alive_max_count(100);
+  // Responses go out as headers then body; without this, Nagle's algorithm
+  // and delayed ACKs hold the second write back by tens of milliseconds.
+  impl->http.set_tcp_nodelay(true);
   impl->InstallRoutes();
 
   if (options.port == 0) {

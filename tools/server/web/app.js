@@ -13,7 +13,7 @@ const SLIDERS = {
   quality: { min: 1, max: 100, step: 1 },
 };
 // Shown in the main panel; the rest go under "More settings".
-const MAIN = new Set(['model', 'threshold', 'style', 'shape', 'strength']);
+const MAIN = new Set(['mode', 'model', 'threshold', 'style', 'shape', 'strength']);
 const COLOR_NAMES = { black: '#000000', white: '#ffffff', gray: '#808080',
                       grey: '#808080' };
 // Photos processed at once; the server queues beyond its own bound anyway.
@@ -110,6 +110,18 @@ async function loadSettings() {
 
 function setValue(setting, value) {
   state.values[setting.name] = value;
+  // A mode comes with its own measured threshold (the server applies it
+  // too); show it unless the threshold was set by hand.
+  if (setting.thresholds && !state.thresholdTouched && value in setting.thresholds) {
+    const t = String(Math.round(setting.thresholds[value] * 100) / 100);
+    state.values.threshold = t;
+    const input = $("#setting-threshold");
+    if (input) {
+      input.value = t;
+      input.parentElement.querySelector("output").textContent = t;
+    }
+  }
+  if (setting.name === "threshold") state.thresholdTouched = true;
   $('#settings-error').hidden = true;
   for (const item of state.items) {
     if (setting.group === 'detect') {
