@@ -17,9 +17,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 configs=(
-  "full-range, threshold 0.5|--model full --threshold 0.5"
-  "full-range sparse, threshold 0.5|--model full-sparse --threshold 0.5"
-  "short-range, threshold 0.5|--model short --threshold 0.5"
+  "full-range, threshold 0.5|--mode single --model full --threshold 0.5"
+  "full-range sparse, threshold 0.5|--mode single --model full-sparse --threshold 0.5"
+  "short-range, threshold 0.5|--mode single --model short --threshold 0.5"
+  "preset fast (whole + 4 tiles), threshold 0.4|--mode fast"
+  "preset balanced (default; whole + 384-px tiles), threshold 0.4|--mode balanced"
+  "balanced, threshold 0.5|--mode balanced --threshold 0.5"
+  "preset thorough (to 12 px + second look), threshold 0.4|--mode thorough"
 )
 
 faceveil="${FACEVEIL:-build/faceveil}"

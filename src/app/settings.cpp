@@ -62,6 +62,21 @@ const std::map<std::string, Setter>& Setters() {
        [](PipelineOptions* o, const std::string& v) {
          return Assign(ParseModelKind(v), &o->detector.model);
        }},
+      // Also sets the mode's measured threshold; "threshold" sorts after
+      // "mode", so an explicit threshold in the same request still wins.
+      {"mode",
+       [](PipelineOptions* o, const std::string& v) {
+         Result<DetectionMode> mode = ParseDetectionMode(v);
+         if (!mode.ok()) return mode.status();
+         o->detector.mode = *mode;
+         o->detector.score_threshold = DefaultScoreThreshold(*mode);
+         return Status::Ok();
+       }},
+      {"min-face",
+       [](PipelineOptions* o, const std::string& v) {
+         return Assign(ParseFloat("min-face", v, 0, 4096),
+                       &o->detector.min_face_px);
+       }},
       {"threshold",
        [](PipelineOptions* o, const std::string& v) {
          return Assign(ParseFloat("threshold", v, 0, 1),

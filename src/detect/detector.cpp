@@ -174,11 +174,11 @@ float DefaultScoreThreshold(DetectionMode mode) {
     case DetectionMode::kSingle:
       return 0.5f;
     case DetectionMode::kFast:
-      return 0.5f;
+      return 0.4f;
     case DetectionMode::kBalanced:
-      return 0.5f;
+      return 0.4f;
     case DetectionMode::kThorough:
-      return 0.5f;
+      return 0.4f;
   }
   return 0.5f;
 }

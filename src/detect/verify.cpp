@@ -27,7 +27,11 @@ Status VerifyCandidates(const BlazeFace& net, const cv::Mat& image,
   std::vector<size_t> order;
   for (size_t i = 0; i < faces->size(); ++i) {
     const float s = (*faces)[i].score;
-    if (s >= options.min_score && s < options.max_score) order.push_back(i);
+    const Box& b = (*faces)[i].box;
+    if (s >= options.min_score && s < options.max_score &&
+        std::max(b.w, b.h) < options.max_face_px) {
+      order.push_back(i);
+    }
   }
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     return (*faces)[a].score > (*faces)[b].score;

@@ -53,6 +53,13 @@ TEST(MultiScalePresetTest, ModesMapToTheirTiling) {
   EXPECT_FLOAT_EQ(levels.back().side, 192);  // 12 px at 1/16 of 192
   EXPECT_GT(CountTiles(levels), 48);
 
+  // The short-range model (faces near the camera) never tiles.
+  EXPECT_EQ(
+      PlanTiles({1024, 768},
+                MultiScalePreset(o, SpecFor(ModelKind::kShortRange)).tiling)
+          .size(),
+      1u);
+
   // An explicit minimum face size overrides the mode's own.
   o.min_face_px = 48;
   EXPECT_FLOAT_EQ(MultiScalePreset(o, full).tiling.min_face_px, 48);
