@@ -12,6 +12,7 @@
 #include "faceveil/batch.h"
 #include "faceveil/pipeline.h"
 #include "faceveil/settings.h"
+#include "setting_flags.h"
 
 namespace faceveil::cli {
 namespace {
@@ -21,8 +22,7 @@ struct AnonymizeArgs {
   BatchOptions batch;
   std::vector<std::string> inputs;
   std::string output;
-  std::map<std::string, std::string> settings;  // name → value as given
-  std::map<std::string, bool> flags;            // boolean settings
+  SettingFlags settings;
 };
 
 int RunAnonymize(AnonymizeArgs& args) {
@@ -31,13 +31,8 @@ int RunAnonymize(AnonymizeArgs& args) {
               << "\nRun 'faceveil anonymize --help' for examples.\n";
     return kExitUsage;
   };
-  for (const auto& [name, value] : args.settings) {
+  for (const auto& [name, value] : args.settings.Given()) {
     Status s = ApplySetting(&args.pipeline, name, value);
-    if (!s.ok()) return usage(s.message());
-  }
-  for (const auto& [name, on] : args.flags) {
-    if (!on) continue;
-    Status s = ApplySetting(&args.pipeline, name, "true");
     if (!s.ok()) return usage(s.message());
   }
   Status valid = ValidateDetectionOptions(args.pipeline.detector);
@@ -87,15 +82,7 @@ void AddAnonymizeCommand(CLI::App& app, int* exit_code) {
                   "schema of 'faceveil detect')");
   cmd->add_flag("-q,--quiet", args->batch.quiet,
                 "No progress, no summary (failures are still reported)");
-  for (const SettingInfo& s : AnonymizeSettings()) {
-    const std::string help = s.help + " [default: " + s.default_value + "]";
-    if (s.default_value == "false") {
-      cmd->add_flag("--" + s.name, args->flags[s.name], help);
-    } else {
-      cmd->add_option("--" + s.name, args->settings[s.name], help)
-          ->type_name(s.value_name);
-    }
-  }
+  args->settings.AddTo(cmd);
   AddDetectionOptions(cmd, &args->pipeline.detector);
   cmd->add_option("--max-pixels", args->pipeline.decode.max_pixels,
                   "Refuse images with more pixels than this (decompression "
@@ -128,17 +115,7 @@ void AddAnonymizeCommand(CLI::App& app, int* exit_code) {
       "owner name or thumbnail. Exit status: 0 all done, 1 some files "
       "failed,\n2 bad command line.\n\n" +
       DetectionOptionsHelp());
-  cmd->callback([args, exit_code, cmd] {
-    // Only settings the user gave are applied; the rest keep the defaults.
-    for (auto it = args->settings.begin(); it != args->settings.end();) {
-      if (cmd->count("--" + it->first) == 0) {
-        it = args->settings.erase(it);
-      } else {
-        ++it;
-      }
-    }
-    *exit_code = RunAnonymize(*args);
-  });
+  cmd->callback([args, exit_code] { *exit_code = RunAnonymize(*args); });
 }
 
 }  // namespace faceveil::cli

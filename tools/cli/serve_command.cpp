@@ -13,23 +13,20 @@
 #include "detection_options.h"
 #include "faceveil/settings.h"
 #include "server.h"
+#include "setting_flags.h"
 
 namespace faceveil::cli {
 namespace {
 
 struct ServeArgs {
   server::ServerOptions server;
-  std::map<std::string, std::string> settings;  // name → value as given
-  std::map<std::string, bool> flags;            // boolean settings
+  SettingFlags settings;
   int max_upload_mb = 64;
   bool quiet = false;
 };
 
 int RunServe(ServeArgs& args) {
-  for (const auto& [name, on] : args.flags) {
-    if (on) args.settings[name] = "true";
-  }
-  args.server.settings = args.settings;
+  args.server.settings = args.settings.Given();
   args.server.max_upload_bytes = int64_t{args.max_upload_mb} << 20;
   args.server.log = args.quiet ? nullptr : &std::cerr;
   Status valid = ValidateDetectionOptions(args.server.pipeline.detector);
@@ -103,16 +100,7 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
                   "Images processed at once (default: one per core)")
       ->check(CLI::Range(1, 256));
   cmd->add_flag("-q,--quiet", args->quiet, "No request log on stderr");
-  for (const SettingInfo& s : AnonymizeSettings()) {
-    const std::string help =
-        s.help + " (the page's default) [default: " + s.default_value + "]";
-    if (s.default_value == "false") {
-      cmd->add_flag("--" + s.name, args->flags[s.name], help);
-    } else {
-      cmd->add_option("--" + s.name, args->settings[s.name], help)
-          ->type_name(s.value_name);
-    }
-  }
+  args->settings.AddTo(cmd, " (the page's default)");
   AddDetectionOptions(cmd, &args->server.pipeline.detector);
   cmd->add_option("--max-pixels", args->server.pipeline.decode.max_pixels,
                   "Refuse images with more pixels than this (decompression "
@@ -128,16 +116,7 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
       "shows requests (method, route, status, size, time), never file names\n"
       "or contents. The JSON API is described in tools/server/API.md.\n\n" +
       DetectionOptionsHelp());
-  cmd->callback([args, exit_code, cmd] {
-    for (auto it = args->settings.begin(); it != args->settings.end();) {
-      if (cmd->count("--" + it->first) == 0) {
-        it = args->settings.erase(it);
-      } else {
-        ++it;
-      }
-    }
-    *exit_code = RunServe(*args);
-  });
+  cmd->callback([args, exit_code] { *exit_code = RunServe(*args); });
 }
 
 }  // namespace faceveil::cli
