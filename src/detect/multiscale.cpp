@@ -5,6 +5,8 @@
 #include <opencv2/imgproc.hpp>
 #include <utility>
 
+#include "detect/nms.h"
+
 namespace faceveil {
 namespace {
 
@@ -106,21 +108,9 @@ std::vector<Face> MergeTileCandidates(std::vector<TileCandidate> candidates,
         rest.push_back(std::move(remaining[i]));
       }
     }
-    double x0 = 0, y0 = 0, x1 = 0, y1 = 0, total = 0;
-    double kx[kNumKeypoints] = {}, ky[kNumKeypoints] = {};
+    WeightedFaceMean mean;
     for (const TileCandidate& c : group) {
-      if (any_whole && c.cut) continue;
-      const Face& f = c.face;
-      const double s = f.score;
-      total += s;
-      x0 += s * f.box.x;
-      y0 += s * f.box.y;
-      x1 += s * (f.box.x + f.box.w);
-      y1 += s * (f.box.y + f.box.h);
-      for (int k = 0; k < kNumKeypoints; ++k) {
-        kx[k] += s * f.keypoints[k].x;
-        ky[k] += s * f.keypoints[k].y;
-      }
+      if (!(any_whole && c.cut)) mean.Add(c.face);
     }
     Face merged = group.front().face;
     if (any_whole && group.front().cut) {
@@ -132,16 +122,7 @@ std::vector<Face> MergeTileCandidates(std::vector<TileCandidate> candidates,
         }
       }
     }
-    if (total > 0) {
-      merged.box =
-          Box{static_cast<float>(x0 / total), static_cast<float>(y0 / total),
-              static_cast<float>((x1 - x0) / total),
-              static_cast<float>((y1 - y0) / total)};
-      for (int k = 0; k < kNumKeypoints; ++k) {
-        merged.keypoints[k] = Point{static_cast<float>(kx[k] / total),
-                                    static_cast<float>(ky[k] / total)};
-      }
-    }
+    mean.WriteTo(&merged);
     out.push_back(merged);
     remaining.swap(rest);
   }

@@ -4,6 +4,33 @@
 
 namespace faceveil {
 
+// Averages of the corners, not of (x, y, w, h): equal when the weights sum
+// to one, but this is the definition MediaPipe uses.
+void WeightedFaceMean::Add(const Face& f) {
+  const double s = f.score;
+  total_ += s;
+  x0_ += s * f.box.x;
+  y0_ += s * f.box.y;
+  x1_ += s * (f.box.x + f.box.w);
+  y1_ += s * (f.box.y + f.box.h);
+  for (int k = 0; k < kNumKeypoints; ++k) {
+    kx_[k] += s * f.keypoints[k].x;
+    ky_[k] += s * f.keypoints[k].y;
+  }
+}
+
+void WeightedFaceMean::WriteTo(Face* face) const {
+  if (!(total_ > 0)) return;
+  face->box =
+      Box{static_cast<float>(x0_ / total_), static_cast<float>(y0_ / total_),
+          static_cast<float>((x1_ - x0_) / total_),
+          static_cast<float>((y1_ - y0_) / total_)};
+  for (int k = 0; k < kNumKeypoints; ++k) {
+    face->keypoints[k] = Point{static_cast<float>(kx_[k] / total_),
+                               static_cast<float>(ky_[k] / total_)};
+  }
+}
+
 std::vector<Face> WeightedNms(std::vector<Face> candidates,
                               float iou_threshold) {
   // Stable: equal scores keep the decoder's (anchor) order, so the result
@@ -17,38 +44,17 @@ std::vector<Face> WeightedNms(std::vector<Face> candidates,
   std::vector<Face> rest;
   while (!remaining.empty()) {
     const Face& best = remaining.front();
-    // Averages of the corners, not of (x, y, w, h): equal here since the
-    // weights sum to one, but this is the definition MediaPipe uses.
-    double x0 = 0, y0 = 0, x1 = 0, y1 = 0, total = 0;
-    double kx[kNumKeypoints] = {}, ky[kNumKeypoints] = {};
+    WeightedFaceMean mean;
     rest.clear();
     for (const Face& f : remaining) {
       if (IoU(f.box, best.box) <= iou_threshold && &f != &best) {
         rest.push_back(f);
         continue;
       }
-      const double s = f.score;
-      total += s;
-      x0 += s * f.box.x;
-      y0 += s * f.box.y;
-      x1 += s * (f.box.x + f.box.w);
-      y1 += s * (f.box.y + f.box.h);
-      for (int k = 0; k < kNumKeypoints; ++k) {
-        kx[k] += s * f.keypoints[k].x;
-        ky[k] += s * f.keypoints[k].y;
-      }
+      mean.Add(f);
     }
     Face merged = best;
-    if (total > 0) {
-      merged.box.x = static_cast<float>(x0 / total);
-      merged.box.y = static_cast<float>(y0 / total);
-      merged.box.w = static_cast<float>((x1 - x0) / total);
-      merged.box.h = static_cast<float>((y1 - y0) / total);
-      for (int k = 0; k < kNumKeypoints; ++k) {
-        merged.keypoints[k] = Point{static_cast<float>(kx[k] / total),
-                                    static_cast<float>(ky[k] / total)};
-      }
-    }
+    mean.WriteTo(&merged);
     out.push_back(merged);
     remaining.swap(rest);
   }

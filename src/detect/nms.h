@@ -17,6 +17,21 @@ namespace faceveil {
 std::vector<Face> WeightedNms(std::vector<Face> candidates,
                               float iou_threshold);
 
+// The score-weighted mean of faces' boxes (averaged by corners, as
+// MediaPipe does) and keypoints: the merge step of WeightedNms, shared with
+// the multi-scale merge.
+class WeightedFaceMean {
+ public:
+  void Add(const Face& face);
+  // Replaces `face`'s box and keypoints with the mean; leaves it unchanged
+  // when no positive weight was added. The score is not touched.
+  void WriteTo(Face* face) const;
+
+ private:
+  double x0_ = 0, y0_ = 0, x1_ = 0, y1_ = 0, total_ = 0;
+  double kx_[kNumKeypoints] = {}, ky_[kNumKeypoints] = {};
+};
+
 }  // namespace faceveil
 
 #endif  // FACEVEIL_DETECT_NMS_H_
