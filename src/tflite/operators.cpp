@@ -170,6 +170,22 @@ Status SetWindow(const OpReader& r, const Options& o, int kernel_h,
   return Status::Ok();
 }
 
+// The part conv and depthwise conv share once their filter is checked: the
+// fused activation, the window (kernel, stride, dilation, SAME/VALID
+// padding) and the output shape.
+template <typename Options>
+Status SetConvolution(const OpReader& r, const Options& o,
+                      const std::vector<int>& in, const std::vector<int>& w,
+                      int channels_out, GraphOp* op) {
+  auto act = ToActivation(o.fused_activation_function());
+  if (!act.ok()) return act.status();
+  op->activation = *act;
+  int oh = 0, ow = 0;
+  FACEVEIL_RETURN_IF_ERROR(SetWindow(r, o, w[1], w[2], o.dilation_h_factor(),
+                                     o.dilation_w_factor(), in, op, &oh, &ow));
+  return r.ExpectOutputShape(*op, {in[0], oh, ow, channels_out});
+}
+
 Status ParseConvolution(int code, const OpReader& r, const schema::Operator& f,
                         GraphOp* op) {
   const bool depthwise = code == kOpDepthwiseConv2D;
@@ -192,15 +208,7 @@ Status ParseConvolution(int code, const OpReader& r, const schema::Operator& f,
                      ShapeString(in));
     }
     op->groups = channels_in;
-    auto act = ToActivation(o->fused_activation_function());
-    if (!act.ok()) return act.status();
-    op->activation = *act;
-    int oh = 0, ow = 0;
-    FACEVEIL_RETURN_IF_ERROR(
-        SetWindow(r, *o, w[1], w[2], o->dilation_h_factor(),
-                  o->dilation_w_factor(), in, op, &oh, &ow));
-    FACEVEIL_RETURN_IF_ERROR(
-        r.ExpectOutputShape(*op, {in[0], oh, ow, channels_out}));
+    FACEVEIL_RETURN_IF_ERROR(SetConvolution(r, *o, in, w, channels_out, op));
   } else {
     const auto* o = f.builtin_options_as_Conv2DOptions();
     if (!o) return r.Error("missing Conv2DOptions");
@@ -209,15 +217,7 @@ Status ParseConvolution(int code, const OpReader& r, const schema::Operator& f,
                            " does not match input " + ShapeString(in) +
                            " (grouped convolution)");
     }
-    auto act = ToActivation(o->fused_activation_function());
-    if (!act.ok()) return act.status();
-    op->activation = *act;
-    int oh = 0, ow = 0;
-    FACEVEIL_RETURN_IF_ERROR(
-        SetWindow(r, *o, w[1], w[2], o->dilation_h_factor(),
-                  o->dilation_w_factor(), in, op, &oh, &ow));
-    FACEVEIL_RETURN_IF_ERROR(
-        r.ExpectOutputShape(*op, {in[0], oh, ow, channels_out}));
+    FACEVEIL_RETURN_IF_ERROR(SetConvolution(r, *o, in, w, channels_out, op));
   }
   if (op->inputs.size() == 3 && op->inputs[2] >= 0) {
     FACEVEIL_RETURN_IF_ERROR(
