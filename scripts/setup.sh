@@ -26,8 +26,9 @@ packages=(
   libavformat-dev libavcodec-dev libswscale-dev libavutil-dev
   opencv-doc clang-format
 )
-# Tools the tests use: real photos and clips, metadata writers, a browser.
-test_packages=(exiv2 ffmpeg chromium)
+# Tools the tests use: real photos and clips, metadata writers, a browser,
+# clang with its sanitizer and libFuzzer runtimes (scripts/hardening.sh).
+test_packages=(exiv2 ffmpeg chromium clang libclang-rt-14-dev)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 [ "$mode" = test ] && packages+=("${test_packages[@]}")
 
