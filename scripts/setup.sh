@@ -51,6 +51,13 @@ if [ "$mode" = test ]; then
     (cd scripts/e2e && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund --loglevel=error >/dev/null &&
       cp package-lock.json node_modules/.installed-lock.json)
   fi
+  # The SSD oracle (tests/ssd): face-api and TensorFlow.js's WebAssembly
+  # backend, pinned by scripts/oracle/package-lock.json; no install scripts,
+  # so nothing native is downloaded.
+  if ! cmp -s scripts/oracle/package-lock.json scripts/oracle/node_modules/.installed-lock.json; then
+    (cd scripts/oracle && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error >/dev/null &&
+      cp package-lock.json node_modules/.installed-lock.json)
+  fi
 else
   bash scripts/fetch-models.sh embed
 fi
