@@ -1,0 +1,69 @@
+#include "detect/ensemble.h"
+
+#include <algorithm>
+
+#include "detect/multiscale.h"
+#include "detect/nms.h"
+
+namespace faceveil {
+namespace {
+
+struct Member {
+  Face face;  // calibrated score
+  bool blazeface;
+};
+
+}  // namespace
+
+std::vector<EnsembleFace> MergeEnsemble(const std::vector<Face>& blazeface,
+                                        const std::vector<Face>& ssd,
+                                        const EnsembleOptions& options) {
+  std::vector<Member> all;
+  all.reserve(blazeface.size() + ssd.size());
+  for (const Face& f : blazeface) {
+    Member m{f, true};
+    m.face.score = ShiftScore(f.score, options.blazeface_logit_offset);
+    all.push_back(m);
+  }
+  for (const Face& f : ssd) {
+    Member m{f, false};
+    m.face.score = ShiftScore(f.score, options.ssd_logit_offset);
+    all.push_back(m);
+  }
+  std::stable_sort(all.begin(), all.end(),
+                   [](const Member& a, const Member& b) {
+                     return a.face.score > b.face.score;
+                   });
+  std::vector<EnsembleFace> out;
+  std::vector<bool> used(all.size(), false);
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (used[i]) continue;
+    WeightedFaceMean box, keypoints;
+    bool any_blazeface = false;
+    for (size_t j = i; j < all.size(); ++j) {
+      if (used[j]) continue;
+      if (j != i &&
+          IoU(all[i].face.box, all[j].face.box) <= options.iou_threshold) {
+        continue;
+      }
+      used[j] = true;
+      box.Add(all[j].face);
+      if (all[j].blazeface) {
+        keypoints.Add(all[j].face);
+        any_blazeface = true;
+      }
+    }
+    EnsembleFace merged;
+    merged.face = all[i].face;
+    if (any_blazeface) keypoints.WriteTo(&merged.face);
+    const Face with_keypoints = merged.face;
+    box.WriteTo(&merged.face);
+    merged.face.keypoints = with_keypoints.keypoints;
+    if (!any_blazeface) merged.face.keypoints = {};
+    merged.has_keypoints = any_blazeface;
+    out.push_back(merged);
+  }
+  return out;
+}
+
+}  // namespace faceveil

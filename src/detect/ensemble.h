@@ -1,0 +1,40 @@
+// Merging the faces of two detectors, BlazeFace (with keypoints) and the
+// SSD (ssd/ssd_mobilenet.h, without), in image coordinates: each model's
+// scores are calibrated by a logit offset, then one weighted NMS runs over
+// both (detect/nms.h's rule).
+#ifndef FACEVEIL_DETECT_ENSEMBLE_H_
+#define FACEVEIL_DETECT_ENSEMBLE_H_
+
+#include <vector>
+
+#include "faceveil/face.h"
+
+namespace faceveil {
+
+struct EnsembleOptions {
+  // Added to the logit of every BlazeFace / SSD score before merging, so
+  // that one threshold means the same for both (measured on WIDER val).
+  float blazeface_logit_offset = 0;
+  float ssd_logit_offset = 0;
+  // Candidates overlapping the group's best by more than this IoU join it.
+  float iou_threshold = 0.3f;
+};
+
+// A merged face; `has_keypoints` when any BlazeFace member was in its group
+// (the keypoints are the score-weighted mean of those members only).
+struct EnsembleFace {
+  Face face;
+  bool has_keypoints = false;
+};
+
+// Weighted NMS over both lists after calibration: the best remaining
+// candidate and every remaining one with IoU above the threshold form a
+// group; its box is the score-weighted mean of all members, its score the
+// best calibrated score. Ordered by descending score.
+std::vector<EnsembleFace> MergeEnsemble(const std::vector<Face>& blazeface,
+                                        const std::vector<Face>& ssd,
+                                        const EnsembleOptions& options);
+
+}  // namespace faceveil
+
+#endif  // FACEVEIL_DETECT_ENSEMBLE_H_
