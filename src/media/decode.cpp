@@ -101,8 +101,10 @@ Result<DecodedImage> DecodeImage(std::span<const uint8_t> bytes,
     if (dims->width <= 0 || dims->height <= 0) {
       return Status::Corrupt("image header gives a size of zero");
     }
-    // Both factors are below 2^32, so the product fits in int64_t.
-    if (dims->width * dims->height > options.max_pixels) {
+    // Each factor may be up to 2^32 - 1 (PNG, TIFF), so their product can
+    // overflow int64_t: compare by division instead (for positive integers,
+    // w * h > m exactly when w > m / h).
+    if (dims->width > options.max_pixels / dims->height) {
       return Status::TooLarge(std::to_string(dims->width) + "x" +
                               std::to_string(dims->height) +
                               " image exceeds the limit of " +

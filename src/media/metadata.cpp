@@ -1,6 +1,8 @@
 // Metadata policy with libexiv2: read the input's metadata, keep an
 // allow-list, write it onto the freshly encoded image. Exiv2 reports errors
 // by throwing; nothing escapes this file.
+#include <cstdint>
+#include <cstring>
 #include <exiv2/exiv2.hpp>
 #include <mutex>
 #include <string>
@@ -46,6 +48,19 @@ struct Kept {
   std::vector<uint8_t> icc;  // empty: none
 };
 
+// An ICC profile whose header is sound: the size it declares is its size
+// (exiv2 refuses to write one that is not, which would fail the whole
+// image) and it carries the "acsp" signature (ICC.1, 7.2).
+bool IsValidIccProfile(const Exiv2::byte* data, long size) {
+  constexpr long kHeaderBytes = 128;
+  if (data == nullptr || size < kHeaderBytes) return false;
+  const uint32_t declared = (uint32_t{data[0]} << 24) |
+                            (uint32_t{data[1]} << 16) |
+                            (uint32_t{data[2]} << 8) | uint32_t{data[3]};
+  return declared == static_cast<uint64_t>(size) &&
+         std::memcmp(data + 36, "acsp", 4) == 0;
+}
+
 // Reads the original's metadata; anything unreadable is simply not kept.
 Kept ReadKept(std::span<const uint8_t> original, MetadataPolicy policy) {
   Kept kept;
@@ -58,7 +73,7 @@ Kept ReadKept(std::span<const uint8_t> original, MetadataPolicy policy) {
     image->readMetadata();
     if (image->iccProfileDefined()) {
       const Exiv2::DataBuf* icc = image->iccProfile();
-      if (icc != nullptr && icc->size_ > 0) {
+      if (icc != nullptr && IsValidIccProfile(icc->pData_, icc->size_)) {
         kept.icc.assign(icc->pData_, icc->pData_ + icc->size_);
       }
     }
