@@ -18,6 +18,7 @@
 #include <array>
 #include <cstddef>
 #include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -186,6 +187,15 @@ struct RunResult {
   std::vector<ImageDetections> images;  // one per ground-truth image
   double wall_seconds = 0;
 };
+
+// The detector Detector::Create(options) builds, with the multi-scale
+// settings of options.mode changed by `tuning`: "key=value" pairs such as
+// "tiles=384/192 overlap=0.25 logit=-0.5" (the keys are listed at
+// ApplyMultiScaleOverrides in src/detect/multiscale.h). For measuring
+// configurations the presets do not offer (`faceveil eval --tune`). An
+// unknown key or bad value fails with InvalidArgument.
+Result<std::unique_ptr<Detector>> CreateTunedDetector(
+    const DetectorOptions& options, const std::string& tuning);
 
 // Decodes every ground-truth image and runs `detector` on it. An image
 // that fails to decode or detect gets its error recorded; the run goes on.

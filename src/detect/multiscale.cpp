@@ -2,7 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdlib>
 #include <opencv2/imgproc.hpp>
+#include <string>
 #include <utility>
 
 #include "detect/nms.h"
@@ -28,6 +30,21 @@ double RegionStdDev(const cv::Mat& image, const SquareRegion& region) {
   cv::Scalar mean, stddev;
   cv::meanStdDev(grey, mean, stddev);
   return stddev[0];
+}
+
+// Whether the centre of some proposal small enough for a level of tiles of
+// `side` (box side <= max_fraction x side) lies inside `tile`.
+bool HoldsProposal(const SquareRegion& tile, float side, float max_fraction,
+                   const std::vector<Box>& proposals) {
+  for (const Box& p : proposals) {
+    if (std::max(p.w, p.h) > max_fraction * side) continue;
+    const float cx = p.cx(), cy = p.cy();
+    if (cx >= tile.x && cx < tile.x + tile.side && cy >= tile.y &&
+        cy < tile.y + tile.side) {
+      return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace
@@ -77,6 +94,111 @@ MultiScaleOptions MultiScalePreset(const DetectorOptions& options,
       break;
   }
   return m;
+}
+
+namespace {
+
+bool ParseFloat(std::string_view text, float* out) {
+  const std::string s(text);
+  if (s.empty()) return false;
+  char* end = nullptr;
+  const float v = std::strtof(s.c_str(), &end);
+  if (end != s.c_str() + s.size() || !std::isfinite(v)) return false;
+  *out = v;
+  return true;
+}
+
+// Sets *field from `value` when it parses and lies in [lo, hi].
+bool SetInRange(std::string_view value, float lo, float hi, float* field) {
+  float v = 0;
+  if (!ParseFloat(value, &v) || v < lo || v > hi) return false;
+  *field = v;
+  return true;
+}
+
+bool SetFlag(std::string_view value, bool* field) {
+  if (value != "0" && value != "1") return false;
+  *field = value == "1";
+  return true;
+}
+
+bool SetCount(std::string_view value, int lo, int hi, int* field) {
+  float v = 0;
+  if (!ParseFloat(value, &v) || v != std::floor(v) || v < lo || v > hi) {
+    return false;
+  }
+  *field = static_cast<int>(v);
+  return true;
+}
+
+bool SetSides(std::string_view value, std::vector<float>* sides) {
+  sides->clear();
+  if (value == "none") {
+    // A side no image is smaller than: whole image only.
+    sides->push_back(1e9f);
+    return true;
+  }
+  size_t start = 0;
+  while (start <= value.size()) {
+    const size_t end = std::min(value.find('/', start), value.size());
+    float side = 0;
+    if (!ParseFloat(value.substr(start, end - start), &side) || side < 16 ||
+        side > 1e6f) {
+      return false;
+    }
+    sides->push_back(side);
+    start = end + 1;
+  }
+  return !sides->empty();
+}
+
+bool ApplyOne(std::string_view key, std::string_view value,
+              MultiScaleOptions* o) {
+  VerifyOptions& v = o->verify;
+  if (key == "tiles") return SetSides(value, &o->tiling.sides);
+  if (key == "overlap") return SetInRange(value, 0, 0.9f, &o->tiling.overlap);
+  if (key == "nms") return SetInRange(value, 0, 1, &o->nms_iou_threshold);
+  if (key == "logit") return SetInRange(value, -20, 20, &o->tile_logit_offset);
+  if (key == "flat") return SetInRange(value, 0, 255, &o->flat_tile_stddev);
+  if (key == "guided") return SetCount(value, 0, 16, &o->guided_from_level);
+  if (key == "guide_min") return SetInRange(value, 0, 1, &o->guide_min_score);
+  if (key == "guide_face") {
+    return SetInRange(value, 0, 1, &o->guide_max_face_fraction);
+  }
+  if (key == "edges") return SetFlag(value, &o->resolve_tile_edges);
+  if (key == "batch") return SetCount(value, 1, 256, &o->batch_size);
+  if (key == "verify") return SetFlag(value, &v.enabled);
+  if (key == "verify_min") return SetInRange(value, 0, 1, &v.min_score);
+  if (key == "verify_max") return SetInRange(value, 0, 2, &v.max_score);
+  if (key == "verify_context") return SetInRange(value, 1, 64, &v.context);
+  if (key == "verify_max_face") {
+    return SetInRange(value, 0, 1e6f, &v.max_face_px);
+  }
+  if (key == "verify_weight") return SetInRange(value, 0, 1, &v.weight);
+  if (key == "verify_count") {
+    return SetCount(value, 0, 100000, &v.max_candidates);
+  }
+  return false;
+}
+
+}  // namespace
+
+Status ApplyMultiScaleOverrides(std::string_view spec,
+                                MultiScaleOptions* options) {
+  size_t start = 0;
+  while (start < spec.size()) {
+    const size_t end = std::min(spec.find_first_of(" ,;", start), spec.size());
+    const std::string_view item = spec.substr(start, end - start);
+    start = end + 1;
+    if (item.empty()) continue;
+    const size_t eq = item.find('=');
+    if (eq == std::string_view::npos ||
+        !ApplyOne(item.substr(0, eq), item.substr(eq + 1), options)) {
+      return Status::InvalidArgument("bad multi-scale setting \"" +
+                                     std::string(item) + "\"");
+    }
+  }
+  return Status::Ok();
 }
 
 float ShiftScore(float score, float logit_offset) {
@@ -146,18 +268,28 @@ Result<std::vector<Face>> DetectMultiScale(const BlazeFace& net,
           ? ShiftScore(decode_min, -options.tile_logit_offset)
           : decode_min;
 
+  const bool guided = options.guided_from_level > 0;
   std::vector<TileCandidate> candidates;
+  std::vector<Box> proposals;  // faint small candidates of coarser levels
   const size_t batch = static_cast<size_t>(std::max(1, options.batch_size));
   for (size_t li = 0; li < levels.size(); ++li) {
+    const bool is_guided =
+        guided && li >= static_cast<size_t>(options.guided_from_level);
     std::vector<int> run;  // indices of the tiles worth running
     for (size_t t = 0; t < levels[li].tiles.size(); ++t) {
       if (li > 0 && options.flat_tile_stddev > 0 &&
           RegionStdDev(image, levels[li].tiles[t]) < options.flat_tile_stddev) {
         continue;
       }
+      if (is_guided &&
+          !HoldsProposal(levels[li].tiles[t], levels[li].side,
+                         options.guide_max_face_fraction, proposals)) {
+        continue;
+      }
       run.push_back(static_cast<int>(t));
     }
-    const float min_score = li == 0 ? decode_min : tile_decode_min;
+    float min_score = li == 0 ? decode_min : tile_decode_min;
+    if (guided) min_score = std::min(min_score, options.guide_min_score);
     for (size_t start = 0; start < run.size(); start += batch) {
       const size_t end = std::min(run.size(), start + batch);
       std::vector<SquareRegion> regions;
@@ -170,6 +302,9 @@ Result<std::vector<Face>> DetectMultiScale(const BlazeFace& net,
       for (size_t k = start; k < end; ++k) {
         for (Face& f : (*found)[k - start]) {
           if (li > 0) f.score = ShiftScore(f.score, options.tile_logit_offset);
+          if (guided && f.score >= options.guide_min_score) {
+            proposals.push_back(f.box);
+          }
           if (!(f.score >= decode_min)) continue;
           candidates.push_back(
               TileCandidate{std::move(f), static_cast<int>(li), run[k], false});
@@ -177,7 +312,9 @@ Result<std::vector<Face>> DetectMultiScale(const BlazeFace& net,
       }
     }
   }
-  candidates = ResolveTileEdges(std::move(candidates), levels, image.size());
+  if (options.resolve_tile_edges) {
+    candidates = ResolveTileEdges(std::move(candidates), levels, image.size());
+  }
   std::vector<Face> faces =
       MergeTileCandidates(std::move(candidates), options.nms_iou_threshold);
   FACEVEIL_RETURN_IF_ERROR(

@@ -7,6 +7,7 @@
 #define FACEVEIL_DETECT_MULTISCALE_H_
 
 #include <opencv2/core/mat.hpp>
+#include <string_view>
 #include <vector>
 
 #include "detect/blazeface.h"
@@ -41,6 +42,24 @@ struct MultiScaleOptions {
   // demand more of the tiles, which see more face-like texture.
   float tile_logit_offset = 0;
 
+  // > 0: tile levels from this index on (level 0 is the whole image) run
+  // only the tiles holding the centre of a coarser-level candidate that
+  // scored at least guide_min_score and is small enough for them: tiles
+  // with nothing face-like at the coarser scales are skipped. 0: every
+  // tile of every level runs.
+  int guided_from_level = 0;
+
+  // Coarser-level candidates from this score up guide the finer levels.
+  float guide_min_score = 0.1f;
+
+  // A candidate guides a level only when its box side is at most this
+  // share of the level's tile side (larger faces were already seen whole).
+  float guide_max_face_fraction = 0.25f;
+
+  // The tile-edge rule (ResolveTileEdges in detect/tiling.h). Off: every
+  // tile candidate enters the merge as decoded.
+  bool resolve_tile_edges = true;
+
   // The second look; off unless the preset turns it on.
   VerifyOptions verify;
 };
@@ -56,6 +75,18 @@ MultiScaleOptions MultiScalePreset(const DetectorOptions& options,
 // member: a whole view of the face wins over a guessed one.
 std::vector<Face> MergeTileCandidates(std::vector<TileCandidate> candidates,
                                       float iou_threshold);
+
+// Changes `*options` by "key=value" settings separated by spaces, commas
+// or semicolons, for measuring configurations the presets do not offer
+// (`faceveil eval --tune`). Keys: tiles=S[/S...] (tile sides, image px;
+// "none": whole image only), overlap, nms, logit (tile_logit_offset), flat
+// (flat_tile_stddev), guided (guided_from_level), guide_min, guide_face,
+// edges=0|1, batch, verify=0|1,
+// verify_min, verify_max, verify_context, verify_max_face, verify_weight,
+// verify_count. An unknown key or a bad value is an InvalidArgument naming it;
+// `*options` may then be partly changed.
+Status ApplyMultiScaleOverrides(std::string_view spec,
+                                MultiScaleOptions* options);
 
 // score -> sigmoid(logit(score) + offset).
 float ShiftScore(float score, float logit_offset);

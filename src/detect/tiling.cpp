@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <functional>
 #include <utility>
 
 namespace faceveil {
@@ -27,6 +28,13 @@ Box ClipToImage(Box b, cv::Size image) {
 // Tile sides from the coarsest to the finest, whole image excluded.
 std::vector<float> LevelSides(float whole, const TilingOptions& o) {
   std::vector<float> sides;
+  if (!o.sides.empty()) {
+    for (float s : o.sides) {
+      if (s > 0 && s < whole) sides.push_back(s);
+    }
+    std::sort(sides.begin(), sides.end(), std::greater<float>());
+    return sides;
+  }
   if (o.fixed_level_fraction > 0) {
     if (o.fixed_level_fraction < 1)
       sides.push_back(o.fixed_level_fraction * whole);

@@ -49,6 +49,11 @@ struct TilingOptions {
   // > 0: instead of the levels above, one tile level whose side is this
   // share of the image's longer side (the fast preset's single level).
   float fixed_level_fraction = 0;
+
+  // Non-empty: exactly these tile sides, in image pixels, instead of the
+  // levels above (measuring a tiling by hand; sides not below the whole
+  // image's side are skipped).
+  std::vector<float> sides;
 };
 
 struct TileLevel {

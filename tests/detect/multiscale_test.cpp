@@ -83,6 +83,36 @@ TEST(MultiScalePresetTest, ModeNamesRoundTrip) {
                   DefaultScoreThreshold(DetectionMode::kBalanced));
 }
 
+TEST(MultiScaleOverridesTest, KeysChangeTheirFieldsAndBadInputIsRefused) {
+  MultiScaleOptions o;
+  ASSERT_TRUE(ApplyMultiScaleOverrides(
+                  "tiles=384/192 overlap=0.3, nms=0.4;logit=-0.5 edges=0 "
+                  "verify=1 verify_min=0.2 verify_count=7",
+                  &o)
+                  .ok());
+  EXPECT_EQ(o.tiling.sides, (std::vector<float>{384, 192}));
+  EXPECT_FLOAT_EQ(o.tiling.overlap, 0.3f);
+  EXPECT_FLOAT_EQ(o.nms_iou_threshold, 0.4f);
+  EXPECT_FLOAT_EQ(o.tile_logit_offset, -0.5f);
+  EXPECT_FALSE(o.resolve_tile_edges);
+  EXPECT_TRUE(o.verify.enabled);
+  EXPECT_FLOAT_EQ(o.verify.min_score, 0.2f);
+  EXPECT_EQ(o.verify.max_candidates, 7);
+  EXPECT_TRUE(ApplyMultiScaleOverrides("", &o).ok());
+
+  ASSERT_TRUE(ApplyMultiScaleOverrides("tiles=none", &o).ok());
+  EXPECT_EQ(PlanTiles({1024, 768}, o.tiling).size(), 1u);
+
+  for (const char* bad :
+       {"tiles=", "tiles=384/", "tiles=8", "overlap=1.5", "nms=x", "edges=2",
+        "verify_count=1.5", "speed=3", "overlap", "logit=nan"}) {
+    MultiScaleOptions m;
+    const Status s = ApplyMultiScaleOverrides(bad, &m);
+    EXPECT_EQ(s.code(), Status::Code::kInvalidArgument) << bad;
+    EXPECT_NE(s.ToString().find(bad), std::string::npos) << s.ToString();
+  }
+}
+
 TEST(MergeTileCandidatesTest, CutBoxesDoNotShapeAWholeView) {
   // A whole view of a face and an extended half-box of the same face with
   // a higher score: the merged box is the whole view's.
@@ -192,6 +222,40 @@ TEST(MultiScaleDetectTest, TilingFindsAtLeastTheWholeImageFacesOnMessi) {
       EXPECT_LE(f.box.x, image.cols);
     }
   }
+}
+
+// Guided fine tiles: with no proposal strong enough the fine level runs no
+// tile, so the result is that of the coarser levels alone; with proposals
+// it finds at least as much as the coarser levels.
+TEST(MultiScaleDetectTest, GuidedLevelRunsOnlyWhereCoarserLevelsSawAFace) {
+  const cv::Mat image = Messi();
+  ASSERT_FALSE(image.empty());
+  auto model = tflite::Model::FromBuffer(EmbeddedModel(ModelKind::kFullRange));
+  ASSERT_TRUE(model.ok());
+  auto net = BlazeFace::Create(*model, ModelKind::kFullRange);
+  ASSERT_TRUE(net.ok());
+  const auto detect = [&](const char* tuning) {
+    MultiScaleOptions o;
+    EXPECT_TRUE(ApplyMultiScaleOverrides(tuning, &o).ok()) << tuning;
+    auto faces =
+        DetectMultiScale(**net, image, 0.3f, Resampling::kHalfPixel, o);
+    EXPECT_TRUE(faces.ok());
+    return faces.ok() ? *faces : std::vector<Face>{};
+  };
+  const std::vector<Face> coarse = detect("tiles=274");
+  const std::vector<Face> none = detect("tiles=274/128 guided=2 guide_min=1");
+  const std::vector<Face> guided =
+      detect("tiles=274/128 guided=2 guide_min=0.05 guide_face=0.5");
+  ASSERT_EQ(none.size(), coarse.size());
+  for (size_t i = 0; i < none.size(); ++i) {
+    EXPECT_FLOAT_EQ(none[i].score, coarse[i].score);
+    EXPECT_FLOAT_EQ(none[i].box.x, coarse[i].box.x);
+  }
+  EXPECT_GE(guided.size(), coarse.size());
+  bool player = false;
+  for (const Face& f : guided)
+    player = player || IoU(f.box, kMessiFace) >= 0.4f;
+  EXPECT_TRUE(player);
 }
 
 TEST(MultiScaleDetectTest, OddInputsStillWork) {

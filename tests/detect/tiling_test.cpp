@@ -178,5 +178,19 @@ TEST(ResolveTileEdgesTest, WholeImageAndUncutCandidatesPassUnchanged) {
   }
 }
 
+TEST(PlanTilesTest, ExplicitSidesReplaceTheComputedLevels) {
+  TilingOptions o;
+  o.min_face_px = 12;  // would give 384 and 192
+  o.sides = {192, 256, 384, 5000};
+  const std::vector<TileLevel> levels = PlanTiles({1024, 768}, o);
+  // The side larger than the image is skipped; coarsest first.
+  ASSERT_EQ(levels.size(), 4u);
+  EXPECT_FLOAT_EQ(levels[1].side, 384);
+  EXPECT_FLOAT_EQ(levels[2].side, 256);
+  EXPECT_FLOAT_EQ(levels[3].side, 192);
+  // The "whole + 384 + 256 + 192-px tiles (68)".
+  EXPECT_EQ(CountTiles(levels), 68);
+}
+
 }  // namespace
 }  // namespace faceveil

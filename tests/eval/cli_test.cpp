@@ -111,6 +111,13 @@ TEST_F(EvalCli, BadGroundTruthNamesTheLine) {
   EXPECT_THAT(out.text, HasSubstr("bad.tsv:2:"));
 }
 
+TEST_F(EvalCli, BadTuningIsRefusedByName) {
+  const Output out = RunFaceveil("eval --gt " + Path("gt.tsv") +
+                                 " --tune \"tiles=384 speed=3\"");
+  EXPECT_NE(out.exit_code, 0) << out.text;
+  EXPECT_THAT(out.text, HasSubstr("\"speed=3\""));
+}
+
 TEST_F(EvalCli, MissingGroundTruthIsAUsageError) {
   const Output out = RunFaceveil("eval --gt " + Path("none.tsv"));
   EXPECT_EQ(out.exit_code, 2) << out.text;

@@ -26,6 +26,7 @@ struct EvalArgs {
   int threads = 0;
   size_t limit = 0;
   float ap_threshold = -1;  // < 0: the operating threshold
+  std::string tune;         // expert multi-scale settings; see --tune
   DetectorOptions detector;
 };
 
@@ -93,7 +94,9 @@ Result<eval::RunResult> RunAt(const EvalArgs& args, const eval::GroundTruth& gt,
                               float threshold) {
   DetectorOptions options = args.detector;
   options.score_threshold = threshold;
-  auto detector = Detector::Create(options);
+  auto detector = args.tune.empty()
+                      ? Detector::Create(options)
+                      : eval::CreateTunedDetector(options, args.tune);
   if (!detector.ok()) return detector.status();
   eval::RunOptions run;
   run.images_dir = args.images_dir;
@@ -239,6 +242,13 @@ void AddEvalCommand(CLI::App& app, int* exit_code) {
                   "threshold for the AP; the other figures keep --threshold. "
                   "With --detections: a filter on the file's scores")
       ->check(CLI::Range(0.0f, 1.0f));
+  // Expert flags for measuring ideas before they become presets; hidden
+  // from --help (empty group).
+  cmd->add_option("--tune", args->tune,
+                  "Multi-scale settings over the mode's, e.g. "
+                  "\"tiles=384/192 overlap=0.25 logit=-0.5 verify=1\" (keys: "
+                  "src/detect/multiscale.h, ApplyMultiScaleOverrides)")
+      ->group("");
   AddDetectionOptions(cmd, &args->detector);
   cmd->footer(DetectionOptionsHelp());
   cmd->callback([args, exit_code] { *exit_code = RunEval(*args); });
