@@ -1,11 +1,13 @@
 #include "server.h"
 
 #include <httplib.h>
+#include <sys/socket.h>
 
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -79,6 +81,58 @@ bool IsLoopback(const std::string& host) {
 // worker serves one request at a time.
 thread_local std::optional<std::chrono::steady_clock::time_point> request_start;
 
+// New connections the kernel queues before accept(): enough for every
+// worker thread's client to reconnect at once.
+constexpr int kListenBacklog = 128;
+
+// httplib::Server with its per-connection request loop reachable, so that
+// HandleRawConnection() can run requests without a socket.
+class HttpServer : public httplib::Server {
+ public:
+  using httplib::Server::process_request;
+
+  // cpp-httplib listens with a backlog of 5: a burst of more new
+  // connections than that overflows the accept queue, and the kernel
+  // drops the excess handshakes (clients retry after a second, or fail).
+  // listen() again on the bound socket raises it.
+  bool SetBacklog(int backlog) { return ::listen(svr_sock_, backlog) == 0; }
+};
+
+// One connection held in memory: reads come from `in`, writes go to `out`.
+class MemoryStream : public httplib::Stream {
+ public:
+  explicit MemoryStream(std::string_view in) : in_(in) {}
+  bool is_readable() const override { return pos_ < in_.size(); }
+  bool is_writable() const override { return true; }
+  ssize_t read(char* ptr, size_t size) override {
+    const size_t n = std::min(size, in_.size() - pos_);
+    std::memcpy(ptr, in_.data() + pos_, n);
+    pos_ += n;
+    return static_cast<ssize_t>(n);
+  }
+  ssize_t write(const char* ptr, size_t size) override {
+    out_.append(ptr, size);
+    return static_cast<ssize_t>(size);
+  }
+  void get_remote_ip_and_port(std::string& ip, int& port) const override {
+    ip = "127.0.0.1";
+    port = 1;
+  }
+  void get_local_ip_and_port(std::string& ip, int& port) const override {
+    ip = "127.0.0.1";
+    port = 2;
+  }
+  socket_t socket() const override { return INVALID_SOCKET; }
+
+  bool exhausted() const { return pos_ >= in_.size(); }
+  std::string& out() { return out_; }
+
+ private:
+  std::string_view in_;
+  size_t pos_ = 0;
+  std::string out_;
+};
+
 }  // namespace
 
 struct Server::Impl {
@@ -86,7 +140,7 @@ struct Server::Impl {
   std::unique_ptr<PipelineCache> pipelines;
   std::unique_ptr<WorkGate> gate;
   ApiContext api;
-  httplib::Server http;
+  HttpServer http;
   int port = 0;
   std::mutex log_mu;
   std::mutex run_mu;            // orders Listen() against Stop()
@@ -276,6 +330,9 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
   } else {
     impl->port = -1;
   }
+  if (impl->port > 0 && !impl->http.SetBacklog(kListenBacklog)) {
+    impl->port = -1;
+  }
   if (impl->port <= 0) {
     return Status::IoError("cannot listen on " + options.host + " port " +
                            std::to_string(options.port) +
@@ -319,6 +376,19 @@ void Server::Stop() {
 }
 
 int Server::port() const { return impl_->port; }
+
+std::string Server::HandleRawConnection(std::string_view bytes) {
+  MemoryStream stream(bytes);
+  // As httplib's connection loop: requests until the input ends, the
+  // client or server closes, or the keep-alive count runs out.
+  for (int i = 0; i < 100 && !stream.exhausted(); ++i) {
+    bool closed = false;
+    const bool ok = impl_->http.process_request(
+        stream, /*close_connection=*/false, closed, nullptr);
+    if (!ok || closed) break;
+  }
+  return std::move(stream.out());
+}
 
 std::string Server::url() const {
   const std::string& h = impl_->options.host;

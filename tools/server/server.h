@@ -19,6 +19,7 @@
 #include <memory>
 #include <ostream>
 #include <string>
+#include <string_view>
 
 #include "faceveil/pipeline.h"
 #include "faceveil/status.h"
@@ -79,6 +80,12 @@ class Server {
   int port() const;
   // The address to open, e.g. "http://127.0.0.1:8080/".
   std::string url() const;
+
+  // Runs the raw bytes of one connection (one or more HTTP/1.1 requests)
+  // through the same parsing, routing, limits and handlers as a socket
+  // would, and returns the raw bytes answered. Needs no Listen() and opens
+  // no connection: for the fuzz target and tests.
+  std::string HandleRawConnection(std::string_view bytes);
 
  private:
   struct Impl;
