@@ -34,7 +34,9 @@
 //    are not converted between formats (SubRip cannot go into MP4: use .mkv).
 //  - Threads: demux + decode, the processor, and encode + mux run at the
 //    same time, joined by queues of `queue_frames` frames. The processor
-//    gets frames one at a time, in order (a tracker needs order).
+//    gets frames one at a time, in order (a tracker needs order). Work that
+//    needs no order (face detection) can go in FrameProcessor::Prepare(),
+//    which `prepare_threads` workers run up to `lookahead_frames` ahead.
 //  - Metadata: see VideoOptions::keep_metadata. Location, device make/model/
 //    software and any key not on the allow-list are never written.
 //  - The output is written to a temporary file beside it and renamed only
@@ -64,6 +66,21 @@ class FrameProcessor {
   // start of the stream. A non-OK Status stops the transcode and is
   // returned by TranscodeVideo (with context).
   virtual Status Process(cv::Mat& bgr, int64_t frame_index, double time_s) = 0;
+
+  // Optional first step for work that needs no other frame, such as face
+  // detection. Called exactly once per frame, before Process() of that
+  // frame, with the same arguments and a read-only frame. With
+  // VideoOptions::prepare_threads > 0 it runs on that many worker threads,
+  // concurrently and out of order, up to VideoOptions::lookahead_frames
+  // ahead of Process(): an override must be thread-safe and keep its result
+  // (keyed by frame_index) for Process(). With 0 it runs on the processing
+  // thread right before Process(). A non-OK Status stops the transcode as
+  // one from Process() does.
+  virtual Status Prepare(const cv::Mat& bgr, int64_t frame_index,
+                         double time_s) {
+    (void)bgr, (void)frame_index, (void)time_s;
+    return Status::Ok();
+  }
 };
 
 // Adapts a callable to a FrameProcessor.
@@ -123,12 +140,24 @@ struct VideoOptions {
   // Threads for the decoder and for the encoder each; 0 lets FFmpeg choose
   // from the number of CPUs.
   int codec_threads = 0;
+
+  // Worker threads running FrameProcessor::Prepare(); 0: none (Prepare()
+  // runs in order on the processing thread).
+  int prepare_threads = 0;
+
+  // How many frames Prepare() may run ahead of Process() (decoded frames
+  // being prepared or waiting for Process()). With detection on every n-th
+  // frame, about 2n lets two detections overlap. Each 1080p frame held is
+  // ~6 MB. At least 1.
+  int lookahead_frames = 8;
 };
 
 struct VideoProgress {
-  int64_t frames_done = 0;  // frames processed so far, in order
-  double time_s = 0;        // presentation time of the last processed frame
-  double duration_s = 0;    // the input's duration; 0 when unknown
+  int64_t frames_done = 0;   // frames processed so far, in order
+  double time_s = 0;         // presentation time of the last processed frame
+  double duration_s = 0;     // the input's duration; 0 when unknown
+  int64_t frames_total = 0;  // frames expected in all; 0 when unknown
+  bool frames_total_estimated = false;  // from duration x frame rate
 };
 
 // Called on the thread that runs the processor after each frame; return
@@ -146,6 +175,7 @@ struct VideoStats {
   int streams_copied = 0;    // audio + subtitle streams copied
   int streams_dropped = 0;   // data/attachment/unsupported streams
   std::string video_codec;   // name of the input video codec
+  int64_t output_bytes = 0;  // size of the written file
 };
 
 // Transcodes `input_path` to `output_path` (container chosen by the output's
@@ -160,6 +190,13 @@ Result<VideoStats> TranscodeVideo(const std::string& input_path,
                                   const VideoOptions& options,
                                   FrameProcessor& processor,
                                   const ProgressCallback& progress = {});
+
+// When anonymizing a video, full face detection runs on every this-many-th
+// frame (a key frame) unless told otherwise; cheaper passes and tracking
+// cover the frames between (src/app/video_job.h). Chosen from the 1080p
+// measurements of bench/video_bench.cpp as the fastest interval at which
+// every frame of the test clips still has its face anonymized.
+inline constexpr int kDefaultVideoDetectEvery = 4;
 
 // True when `path`'s extension names a container TranscodeVideo writes.
 bool IsVideoPath(const std::string& path);

@@ -114,12 +114,27 @@ class BatchRun {
 
   Status ProcessVideo(const PlannedFile& file, FileOutcome* out) const {
     FACEVEIL_RETURN_IF_ERROR(CreateParentDirectories(file.output.string()));
-    VideoOptions video = options_.video;
-    video.overwrite = options_.overwrite || options_.in_place;
-    auto result =
-        AnonymizeVideoFile(pipeline_, file.input.string(), file.output.string(),
-                           video, options_.detect_every, {});
+    VideoJobOptions job;
+    job.video = options_.video;
+    job.video.overwrite = options_.overwrite || options_.in_place;
+    job.detect_every = options_.detect_every;  // 0: the video default
+    const std::string name = file.input.filename().string();
+    const auto start = std::chrono::steady_clock::now();
+    auto on_progress = [&](const VideoProgress& p) {
+      const double elapsed = std::chrono::duration<double>(
+                                 std::chrono::steady_clock::now() - start)
+                                 .count();
+      progress_->Detail(
+          name + " " +
+              Progress::FormatFrames(p.frames_done, p.frames_total,
+                                     p.frames_total_estimated, elapsed),
+          p.frames_total > 0 ? double(p.frames_done) / p.frames_total : -1);
+      return true;
+    };
+    auto result = AnonymizeVideoFile(pipeline_, file.input.string(),
+                                     file.output.string(), job, on_progress);
     if (!result.ok()) return result.status();
+    progress_->Message(FormatVideoSummary(name, *result));
     out->faces = result->max_faces_in_frame;
     ImageReport report;
     report.width = result->stats.width;

@@ -48,8 +48,49 @@ std::string Progress::FormatDuration(double seconds) {
 void Progress::Add(int64_t faces, bool failed) {
   std::lock_guard<std::mutex> lock(mu_);
   ++done_;
+  detail_.clear();
+  detail_fraction_ = -1;
   faces_ += faces;
   if (failed) ++failed_;
+  DrawLocked(false);
+}
+
+std::string Progress::FormatFrames(int64_t done, int64_t total, bool estimated,
+                                   double elapsed_s) {
+  const double fps = elapsed_s > 0 ? done / elapsed_s : 0;
+  std::string out = std::to_string(done);
+  if (total > 0)
+    out += "/" + std::string(estimated ? "~" : "") +
+           std::to_string(std::max(total, done));
+  char rate[64];
+  std::snprintf(rate, sizeof rate, " frames · %.1f fps", fps);
+  out += rate;
+  if (total > 0) {
+    const double eta = fps > 0 ? (std::max(total, done) - done) / fps : NAN;
+    out += " · ETA " + FormatDuration(eta);
+  }
+  return out;
+}
+
+std::string Progress::FormatBytes(int64_t bytes) {
+  char buf[32];
+  const double b = static_cast<double>(std::max<int64_t>(0, bytes));
+  if (b >= 1e9) {
+    std::snprintf(buf, sizeof buf, "%.1f GB", b / 1e9);
+  } else if (b >= 1e6) {
+    std::snprintf(buf, sizeof buf, "%.1f MB", b / 1e6);
+  } else if (b >= 1e3) {
+    std::snprintf(buf, sizeof buf, "%.0f kB", b / 1e3);
+  } else {
+    std::snprintf(buf, sizeof buf, "%lld B", static_cast<long long>(b));
+  }
+  return buf;
+}
+
+void Progress::Detail(const std::string& text, double fraction) {
+  std::lock_guard<std::mutex> lock(mu_);
+  detail_ = text;
+  detail_fraction_ = fraction;
   DrawLocked(false);
 }
 
@@ -98,17 +139,29 @@ void Progress::DrawLocked(bool force) {
       options_.unit.c_str(), static_cast<long long>(faces_),
       failed_ > 0 ? (" · " + std::to_string(failed_) + " failed").c_str() : "",
       rate, FormatDuration(eta).c_str());
+  // With one item the file count says nothing the detail does not.
+  std::string line;
+  if (detail_.empty()) {
+    line = stats;
+  } else if (total_ == 1) {
+    line = detail_;
+  } else {
+    line = std::string(stats) + " | " + detail_;
+  }
   if (style_ == ProgressOptions::Style::kBar) {
     constexpr int kWidth = 24;
     const double frac =
-        total_ > 0 ? std::clamp(double(done_) / total_, 0.0, 1.0) : 1.0;
+        total_ > 0
+            ? std::clamp((done_ + std::max(0.0, detail_fraction_)) / total_,
+                         0.0, 1.0)
+            : 1.0;
     const int filled = static_cast<int>(frac * kWidth);
     std::string bar(filled, '#');
     bar.append(kWidth - filled, '.');
     std::fprintf(options_.out, "\r\033[K[%s] %3d%% %s", bar.c_str(),
-                 static_cast<int>(frac * 100), stats);
+                 static_cast<int>(frac * 100), line.c_str());
   } else {
-    std::fprintf(options_.out, "progress: %s\n", stats);
+    std::fprintf(options_.out, "progress: %s\n", line.c_str());
   }
   std::fflush(options_.out);
 }

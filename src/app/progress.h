@@ -31,6 +31,11 @@ class Progress {
 
   // Records one finished item and its face count. Thread-safe.
   void Add(int64_t faces, bool failed);
+  // Shows how far the item in progress is (a video's frames): `text` is
+  // appended to the bar, or printed as a plain line at most every
+  // line_interval_s; `fraction` in [0, 1] of the item is done (counted in
+  // the bar's percentage), or < 0 when unknown. Thread-safe.
+  void Detail(const std::string& text, double fraction);
   // Prints a message on its own line without garbling the bar. Thread-safe.
   void Message(const std::string& line);
   // Ends the bar (prints the final state once more).
@@ -38,6 +43,14 @@ class Progress {
 
   // "1:05", "2:03:04".
   static std::string FormatDuration(double seconds);
+
+  // "120/450 frames · 31.2 fps · ETA 0:11" for `done` of `total` frames
+  // (total 0: unknown, no ETA; `estimated`: "~450") after `elapsed_s`.
+  static std::string FormatFrames(int64_t done, int64_t total, bool estimated,
+                                  double elapsed_s);
+
+  // "12.3 MB", "850 kB", "12 B" (decimal units, as file managers show).
+  static std::string FormatBytes(int64_t bytes);
 
  private:
   void DrawLocked(bool force);
@@ -49,6 +62,8 @@ class Progress {
   int64_t done_ = 0;
   int64_t faces_ = 0;
   int64_t failed_ = 0;
+  std::string detail_;  // the item in progress; empty: none
+  double detail_fraction_ = -1;
   bool finished_ = false;
   std::chrono::steady_clock::time_point start_;
   std::chrono::steady_clock::time_point last_draw_;

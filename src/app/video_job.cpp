@@ -1,31 +1,88 @@
 #include "app/video_job.h"
 
 #include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <map>
+#include <mutex>
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+#include <optional>
+#include <thread>
 
+#include "app/progress.h"
+#include "video/input_video.h"
 #include "video/tracker.h"
 
 namespace faceveil {
 
 namespace {
 
-// Detects (on the frames the tracker asks for), tracks and anonymizes each
-// frame in order. Frames arrive one at a time from the transcoder's
-// processing thread, so the tracker needs no lock.
+// The between-frames detector: the pipeline's model and options, one
+// whole-image inference. The pipeline's threshold is kept when the user
+// chose one; otherwise the one measured for the single mode.
+Result<std::unique_ptr<Detector>> MakeBetweenDetector(const Detector& full) {
+  DetectorOptions options = full.options();
+  if (options.score_threshold == DefaultScoreThreshold(options.mode)) {
+    options.score_threshold = DefaultScoreThreshold(DetectionMode::kSingle);
+  }
+  options.mode = DetectionMode::kSingle;
+  return Detector::Create(options);
+}
+
+void ScaleFace(Face& face, float s) {
+  face.box =
+      Box{face.box.x * s, face.box.y * s, face.box.w * s, face.box.h * s};
+  for (Point& p : face.keypoints) p = Point{p.x * s, p.y * s};
+}
+
+// Detects in Prepare() (worker threads, ahead, out of order), then tracks
+// and anonymizes in Process() (in order, one frame at a time).
 class AnonymizingProcessor : public FrameProcessor {
  public:
-  AnonymizingProcessor(const Pipeline& pipeline, int detect_every)
-      : pipeline_(pipeline), tracker_(MakeTrackerOptions(detect_every)) {}
+  AnonymizingProcessor(const Pipeline& pipeline, const Detector* between,
+                       const VideoJobOptions& options, int detect_every,
+                       double hold_s)
+      : pipeline_(pipeline),
+        between_(between),
+        options_(options),
+        detect_every_(detect_every),
+        tracker_(MakeTrackerOptions(hold_s)) {}
+
+  Status Prepare(const cv::Mat& bgr, int64_t frame_index, double) override {
+    std::vector<Face> faces;
+    if (frame_index % detect_every_ == 0) {
+      auto found = pipeline_.detector().Detect(bgr);
+      if (!found.ok()) return found.status();
+      faces = std::move(found).value();
+    } else if (between_ != nullptr) {
+      auto found = DetectDownscaled(bgr);
+      if (!found.ok()) return found.status();
+      faces = std::move(found).value();
+    } else {
+      return Status::Ok();  // tracking alone
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    detections_[frame_index] = std::move(faces);
+    return Status::Ok();
+  }
 
   Status Process(cv::Mat& bgr, int64_t frame_index, double time_s) override {
-    std::vector<Face> detected;
-    const bool detect = tracker_.WantsDetection(frame_index);
-    if (detect) {
-      auto faces = pipeline_.detector().Detect(bgr);
-      if (!faces.ok()) return faces.status();
-      detected = std::move(faces).value();
+    std::optional<std::vector<Face>> detected;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      auto it = detections_.find(frame_index);
+      if (it != detections_.end()) {
+        detected = std::move(it->second);
+        detections_.erase(it);
+      }
     }
     const std::vector<Face> cover =
-        tracker_.Update(time_s, detect ? &detected : nullptr);
+        tracker_.Update(time_s, detected ? &*detected : nullptr);
+    for (const video::Track& t : tracker_.tracks()) {
+      result_.tracks = std::max<int64_t>(result_.tracks, t.id);
+    }
     result_.max_faces_in_frame = std::max<int64_t>(
         result_.max_faces_in_frame, static_cast<int64_t>(cover.size()));
     if (!cover.empty()) ++result_.frames_with_faces;
@@ -35,31 +92,131 @@ class AnonymizingProcessor : public FrameProcessor {
   VideoJobResult& result() { return result_; }
 
  private:
-  static video::TrackerOptions MakeTrackerOptions(int detect_every) {
+  static video::TrackerOptions MakeTrackerOptions(double hold_s) {
     video::TrackerOptions options;
-    options.detect_every = std::max(1, detect_every);
+    options.hold_s = hold_s;
     return options;
   }
 
+  Result<std::vector<Face>> DetectDownscaled(const cv::Mat& bgr) const {
+    const int side = std::max(bgr.cols, bgr.rows);
+    const int target = options_.between_long_side;
+    if (target <= 0 || side <= target) return between_->Detect(bgr);
+    const double s = static_cast<double>(target) / side;
+    cv::Mat small;
+    cv::resize(bgr, small,
+               cv::Size(std::max(1, static_cast<int>(bgr.cols * s + 0.5)),
+                        std::max(1, static_cast<int>(bgr.rows * s + 0.5))),
+               0, 0, cv::INTER_AREA);
+    auto faces = between_->Detect(small);
+    if (!faces.ok()) return faces.status();
+    const float back = static_cast<float>(bgr.cols) / small.cols;
+    for (Face& f : *faces) ScaleFace(f, back);
+    return faces;
+  }
+
   const Pipeline& pipeline_;
-  video::FaceTracker tracker_;
-  VideoJobResult result_;
+  const Detector* between_;  // null: no between-frames pass
+  const VideoJobOptions& options_;
+  const int detect_every_;
+  std::mutex mu_;
+  std::map<int64_t, std::vector<Face>> detections_;  // by frame index
+  video::FaceTracker tracker_;                       // Process() only
+  VideoJobResult result_;                            // Process() only
 };
+
+// Seconds between key frames from the input's average frame rate; 0 when
+// unknown.
+double KeyIntervalSeconds(const std::string& input, const VideoOptions& video,
+                          int detect_every) {
+  auto in = video::InputVideo::Open(input, video);
+  if (!in.ok()) return 0;
+  const AVRational rate = (*in)->stream()->avg_frame_rate;
+  if (rate.num <= 0 || rate.den <= 0) return 0;
+  return detect_every / av_q2d(rate);
+}
+
+Result<VideoJobResult> Run(const Pipeline& pipeline, const std::string& input,
+                           const std::string& output,
+                           const VideoJobOptions& options,
+                           const VideoJobProgress& progress) {
+  const auto start = std::chrono::steady_clock::now();
+  if (options.detect_every < 0 || options.detect_every > 1000) {
+    return Status::InvalidArgument("detect_every must be in [0, 1000]");
+  }
+  const int every = options.detect_every > 0 ? options.detect_every
+                                             : kDefaultVideoDetectEvery;
+  std::unique_ptr<Detector> between;
+  if (every > 1 && options.detect_between) {
+    auto d = MakeBetweenDetector(pipeline.detector());
+    if (!d.ok()) return d.status().WithContext("between-frames detector");
+    between = std::move(d).value();
+  }
+  // A variable frame rate or a very low one must not let a track die
+  // between key frames; a key interval of 0 (unknown) keeps the minimum.
+  const double hold_s =
+      std::max(options.min_hold_s,
+               2.5 * KeyIntervalSeconds(input, options.video, every));
+
+  VideoOptions video = options.video;
+  const int cores =
+      static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  if (video.prepare_threads == 0) {
+    video.prepare_threads =
+        options.detect_threads > 0 ? options.detect_threads : cores;
+  }
+  // Two key frames in flight at once, and room for the cheap frames
+  // between them.
+  video.lookahead_frames =
+      std::max(video.lookahead_frames, std::min(2 * every + 2, 32));
+
+  AnonymizingProcessor processor(pipeline, between.get(), options, every,
+                                 hold_s);
+  auto stats = TranscodeVideo(input, output, video, processor, progress);
+  if (!stats.ok()) return stats.status();
+  VideoJobResult result = processor.result();
+  result.stats = *stats;
+  result.detect_every = every;
+  result.seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - start)
+          .count();
+  return result;
+}
 
 }  // namespace
 
 Result<VideoJobResult> AnonymizeVideoFile(const Pipeline& pipeline,
                                           const std::string& input,
                                           const std::string& output,
-                                          const VideoOptions& options,
-                                          int detect_every,
+                                          const VideoJobOptions& options,
                                           const VideoJobProgress& progress) {
-  AnonymizingProcessor processor(pipeline, detect_every);
-  auto stats = TranscodeVideo(input, output, options, processor, progress);
-  if (!stats.ok()) return stats.status();
-  VideoJobResult result = processor.result();
-  result.stats = *stats;
-  return result;
+  try {
+    return Run(pipeline, input, output, options, progress);
+  } catch (const cv::Exception& e) {
+    return Status::Internal("anonymizing video " + input + ": " + e.what());
+  } catch (const std::exception& e) {
+    return Status::Internal("anonymizing video " + input + ": " + e.what());
+  }
+}
+
+std::string FormatVideoSummary(const std::string& name,
+                               const VideoJobResult& r) {
+  const VideoStats& s = r.stats;
+  const double fps = r.seconds > 0 ? s.frames / r.seconds : 0;
+  char line[512];
+  std::snprintf(
+      line, sizeof line,
+      "%s: %lld frames (%s of video) in %s, %.1f fps; %lld %s followed, up to "
+      "%lld at once, in %lld frames; %d %s copied; %s written",
+      name.c_str(), static_cast<long long>(s.frames),
+      Progress::FormatDuration(s.duration_s).c_str(),
+      Progress::FormatDuration(r.seconds).c_str(), fps,
+      static_cast<long long>(r.tracks), r.tracks == 1 ? "face" : "faces",
+      static_cast<long long>(r.max_faces_in_frame),
+      static_cast<long long>(r.frames_with_faces), s.streams_copied,
+      s.streams_copied == 1 ? "stream" : "streams",
+      Progress::FormatBytes(s.output_bytes).c_str());
+  return line;
 }
 
 }  // namespace faceveil

@@ -2,6 +2,8 @@
 
 #include <sys/stat.h>
 
+#include <cmath>
+
 #include "video/frame_convert.h"
 
 namespace faceveil::video {
@@ -98,6 +100,18 @@ double InputVideo::duration_s() const {
   const AVStream* s = stream();
   if (s->duration > 0) return s->duration * av_q2d(s->time_base);
   return 0;
+}
+
+int64_t InputVideo::FrameCount(bool* estimated) const {
+  const AVStream* s = stream();
+  *estimated = false;
+  if (s->nb_frames > 0) return s->nb_frames;
+  *estimated = true;
+  AVRational rate = s->avg_frame_rate;
+  if (rate.num <= 0 || rate.den <= 0) rate = s->r_frame_rate;
+  const double duration = duration_s();
+  if (rate.num <= 0 || rate.den <= 0 || duration <= 0) return 0;
+  return static_cast<int64_t>(std::llround(duration * av_q2d(rate)));
 }
 
 double InputVideo::SecondsFromStart(int64_t pts) const {

@@ -31,6 +31,10 @@ class InputVideo {
   int rotation() const { return rotation_; }
   // Container duration in seconds; 0 when unknown.
   double duration_s() const;
+  // Frames the stream holds: the container's count when it has one
+  // (exact), else duration x average frame rate (an estimate); 0 when
+  // neither is known. `estimated` says which.
+  int64_t FrameCount(bool* estimated) const;
   // Presentation time, in seconds from the stream's start, of `pts`.
   double SecondsFromStart(int64_t pts) const;
 

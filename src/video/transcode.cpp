@@ -3,14 +3,24 @@
 //   demux + decode + to BGR (upright)  ->  processor (caller's thread, in
 //   order)  ->  back to stored orientation + YUV + encode + mux
 //
+// With prepare_threads > 0 a fourth stage sits before the processor:
+// workers take decoded frames in order, run FrameProcessor::Prepare() on
+// them at the same time, and leave them in a reorder buffer from which the
+// processor takes them in order. A window of lookahead_frames bounds how far
+// the workers run ahead (and so the memory held).
+//
 // Audio and subtitle packets are muxed straight from the demuxing thread;
 // the muxer interleaves them with the encoded video. The first error of any
 // stage aborts both queues, so every thread ends promptly, and is returned.
+#include <algorithm>
 #include <atomic>
+#include <condition_variable>
 #include <exception>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "faceveil/video.h"
 #include "video/atomic_output.h"
@@ -77,12 +87,21 @@ class Transcoder {
   Status Decode();
   Status ReceiveFrames(AVFrame* frame, video::ToBgrConverter& converter);
   Status CountDecodeError(const std::string& what, int err);
+  Status PrepareWorker();
+  // The next frame in order for the processor; false at the end or on
+  // failure.
+  bool NextFrame(PipelineFrame& item);
   Status Process();
   Status Encode();
   void Fail(const Status& s) {
     error_.Set(s);
     decoded_.Abort();
     processed_.Abort();
+    // Waiters test failed() under ready_mu_; taking it here means none can
+    // miss the notification between its test and its wait.
+    { std::lock_guard<std::mutex> lock(ready_mu_); }
+    ready_cv_.notify_all();
+    window_cv_.notify_all();
   }
   // Runs `stage` on a thread body: errors and exceptions become Fail().
   template <typename F>
@@ -109,6 +128,16 @@ class Transcoder {
   std::atomic<int> decode_errors_{0};
   int64_t frames_done_ = 0;  // processor thread only
   std::atomic<int64_t> frames_encoded_{0};
+
+  // Prepare stage (prepare_threads > 0).
+  const bool preparing_ = options_.prepare_threads > 0;
+  std::mutex ready_mu_;
+  std::condition_variable ready_cv_;   // frame ready, worker ended, failure
+  std::condition_variable window_cv_;  // the processor took a frame
+  std::map<int64_t, PipelineFrame> ready_;  // prepared, by frame index
+  int64_t taken_ = 0;      // frames workers have taken from decoded_
+  int64_t delivered_ = 0;  // frames the processor has taken from ready_
+  int workers_running_ = 0;
 };
 
 Status Transcoder::CountDecodeError(const std::string& what, int err) {
@@ -202,11 +231,65 @@ Status Transcoder::ReceiveFrames(AVFrame* frame,
   return Status::Ok();
 }
 
+Status Transcoder::PrepareWorker() {
+  const int64_t window = std::max(1, options_.lookahead_frames);
+  while (true) {
+    {
+      std::unique_lock<std::mutex> lock(ready_mu_);
+      window_cv_.wait(lock, [&] {
+        return error_.failed() || taken_ - delivered_ < window;
+      });
+      if (error_.failed()) return Status::Ok();
+      // decoded_ is FIFO, so the frames taken so far are exactly frames
+      // 0 .. taken_-1: once the window has room the processor's next frame
+      // is taken, and the window cannot fill up without it.
+      ++taken_;
+    }
+    PipelineFrame item;
+    if (!decoded_.Pop(item)) return Status::Ok();  // end of input or abort
+    Status s = processor_.Prepare(item.bgr, item.index, item.time_s);
+    if (!s.ok()) {
+      return s.WithContext("preparing frame " + std::to_string(item.index));
+    }
+    {
+      std::lock_guard<std::mutex> lock(ready_mu_);
+      ready_.emplace(item.index, std::move(item));
+    }
+    ready_cv_.notify_all();
+  }
+}
+
+bool Transcoder::NextFrame(PipelineFrame& item) {
+  if (!preparing_) return decoded_.Pop(item);
+  {
+    std::unique_lock<std::mutex> lock(ready_mu_);
+    ready_cv_.wait(lock, [&] {
+      return error_.failed() || ready_.count(delivered_) > 0 ||
+             workers_running_ == 0;
+    });
+    auto it = ready_.find(delivered_);
+    if (error_.failed() || it == ready_.end()) return false;
+    item = std::move(it->second);
+    ready_.erase(it);
+    ++delivered_;
+  }
+  window_cv_.notify_all();
+  return true;
+}
+
 Status Transcoder::Process() {
   PipelineFrame item;
+  bool estimated = false;
+  const int64_t total = in_.FrameCount(&estimated);
   const double duration = in_.duration_s();
-  while (decoded_.Pop(item)) {
+  while (NextFrame(item)) {
     const cv::Size size = item.bgr.size();
+    if (!preparing_) {
+      Status s = processor_.Prepare(item.bgr, item.index, item.time_s);
+      if (!s.ok()) {
+        return s.WithContext("preparing frame " + std::to_string(item.index));
+      }
+    }
     Status s = processor_.Process(item.bgr, item.index, item.time_s);
     if (!s.ok()) {
       return s.WithContext("processing frame " + std::to_string(item.index));
@@ -217,11 +300,13 @@ Status Transcoder::Process() {
     }
     ++frames_done_;
     if (progress_ &&
-        !progress_(VideoProgress{frames_done_, item.time_s, duration})) {
+        !progress_(VideoProgress{frames_done_, item.time_s, duration,
+                                 std::max(total, frames_done_), estimated})) {
       return Status::InvalidArgument("cancelled");
     }
     if (!processed_.Push(std::move(item))) return Status::Ok();  // aborted
   }
+  if (error_.failed()) return Status::Ok();
   processed_.Close();
   return Status::Ok();
 }
@@ -246,12 +331,32 @@ Status Transcoder::Encode() {
 
 Result<VideoStats> Transcoder::Run() {
   std::thread decoder, encoder;
+  std::vector<std::thread> workers;
   try {
     decoder = std::thread([this] {
       Guard([this] { return Decode(); });
       decoded_.Close();
     });
     encoder = std::thread([this] { Guard([this] { return Encode(); }); });
+    // Counted before any starts, so that NextFrame() cannot take a worker
+    // not started yet for the end of the input.
+    if (preparing_) workers_running_ = options_.prepare_threads;
+    for (int i = 0; preparing_ && i < options_.prepare_threads; ++i) {
+      try {
+        workers.emplace_back([this] {
+          Guard([this] { return PrepareWorker(); });
+          {
+            std::lock_guard<std::mutex> lock(ready_mu_);
+            --workers_running_;
+          }
+          ready_cv_.notify_all();
+        });
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(ready_mu_);
+        workers_running_ -= options_.prepare_threads - i;
+        throw;
+      }
+    }
   } catch (const std::exception& e) {
     Fail(Status::Internal(std::string("cannot start threads: ") + e.what()));
   }
@@ -260,6 +365,7 @@ Result<VideoStats> Transcoder::Run() {
   // transcode must also stop the others.
   if (decoder.joinable()) decoder.join();
   if (encoder.joinable()) encoder.join();
+  for (std::thread& t : workers) t.join();
   if (error_.failed()) return error_.Get();
   FACEVEIL_RETURN_IF_ERROR(out_.Finish());
 
@@ -292,6 +398,11 @@ Result<VideoStats> TranscodeImpl(const std::string& input_path,
   if (options.queue_frames < 1) {
     return Status::InvalidArgument("queue_frames must be at least 1");
   }
+  if (options.prepare_threads < 0 || options.prepare_threads > 64 ||
+      options.lookahead_frames < 1) {
+    return Status::InvalidArgument(
+        "prepare_threads must be in [0, 64] and lookahead_frames at least 1");
+  }
   std::error_code ec;
   if (fs::exists(output_path, ec)) {
     if (fs::equivalent(input_path, output_path, ec)) {
@@ -314,6 +425,9 @@ Result<VideoStats> TranscodeImpl(const std::string& input_path,
   if (!stats.ok()) return stats;
   out->reset();  // closes the file before it is renamed
   FACEVEIL_RETURN_IF_ERROR(temp->Commit(options.overwrite));
+  std::error_code size_error;
+  const auto bytes = fs::file_size(output_path, size_error);
+  if (!size_error) stats->output_bytes = static_cast<int64_t>(bytes);
   return stats;
 }
 

@@ -79,5 +79,87 @@ TEST(ProgressTest, BarRedrawsInPlace) {
   EXPECT_EQ(out.back(), '\n');
 }
 
+TEST(ProgressTest, FormatsFramesWithRateAndEta) {
+  // 120 of 450 frames in 4 s: 30 fps, 330 frames left, 11 s.
+  EXPECT_EQ(Progress::FormatFrames(120, 450, false, 4.0),
+            "120/450 frames · 30.0 fps · ETA 0:11");
+  // A total estimated from duration x frame rate is marked.
+  EXPECT_EQ(Progress::FormatFrames(120, 450, true, 4.0),
+            "120/~450 frames · 30.0 fps · ETA 0:11");
+  // No total: no ETA. No time yet: no rate, ETA unknown.
+  EXPECT_EQ(Progress::FormatFrames(50, 0, false, 2.0), "50 frames · 25.0 fps");
+  EXPECT_EQ(Progress::FormatFrames(0, 90, false, 0.0),
+            "0/90 frames · 0.0 fps · ETA ?");
+  // An estimate that falls short never shows more done than in all.
+  EXPECT_EQ(Progress::FormatFrames(100, 90, true, 10.0),
+            "100/~100 frames · 10.0 fps · ETA 0:00");
+}
+
+TEST(ProgressTest, FormatsBytes) {
+  EXPECT_EQ(Progress::FormatBytes(12), "12 B");
+  EXPECT_EQ(Progress::FormatBytes(850'400), "850 kB");
+  EXPECT_EQ(Progress::FormatBytes(12'340'000), "12.3 MB");
+  EXPECT_EQ(Progress::FormatBytes(2'500'000'000), "2.5 GB");
+  EXPECT_EQ(Progress::FormatBytes(-5), "0 B");
+}
+
+TEST(ProgressTest, DetailOfOneItemReplacesTheFileCount) {
+  std::FILE* f = std::tmpfile();
+  ASSERT_NE(f, nullptr);
+  {
+    ProgressOptions options;
+    options.style = ProgressOptions::Style::kBar;
+    options.out = f;
+    Progress progress(1, options);
+    progress.Detail("clip.mp4 30/60 frames · 30.0 fps · ETA 0:01", 0.5);
+  }
+  const std::string out = ReadAll(f);
+  std::fclose(f);
+  // Half the only item is half the bar.
+  EXPECT_NE(out.find("[############............]  50% clip.mp4 30/60 frames"),
+            std::string::npos)
+      << out;
+  EXPECT_EQ(out.find("0/1 files"), std::string::npos) << out;
+}
+
+TEST(ProgressTest, DetailFollowsTheFileCountOfAFolder) {
+  std::FILE* f = std::tmpfile();
+  ASSERT_NE(f, nullptr);
+  {
+    ProgressOptions options;
+    options.style = ProgressOptions::Style::kLines;
+    options.out = f;
+    options.line_interval_s = 0;  // every update is a line
+    Progress progress(4, options);
+    progress.Add(1, false);
+    progress.Detail("clip.mp4 10/40 frames", 0.25);
+    progress.Add(2, false);  // the video is done: its detail goes
+  }
+  const std::string out = ReadAll(f);
+  std::fclose(f);
+  EXPECT_NE(out.find("progress: 1/4 files · 1 faces"), std::string::npos)
+      << out;
+  EXPECT_NE(out.find(" | clip.mp4 10/40 frames\n"), std::string::npos) << out;
+  EXPECT_NE(out.find("progress: 2/4 files · 3 faces · "), std::string::npos)
+      << out;
+  const size_t last = out.rfind("progress: ");
+  EXPECT_EQ(out.find("clip.mp4", last), std::string::npos) << out;
+}
+
+TEST(ProgressTest, QuietIgnoresDetails) {
+  std::FILE* f = std::tmpfile();
+  ASSERT_NE(f, nullptr);
+  {
+    ProgressOptions options;
+    options.style = ProgressOptions::Style::kQuiet;
+    options.out = f;
+    Progress progress(1, options);
+    progress.Detail("clip.mp4 1/2 frames", 0.5);
+    progress.Add(0, false);
+  }
+  EXPECT_EQ(ReadAll(f), "");
+  std::fclose(f);
+}
+
 }  // namespace
 }  // namespace faceveil

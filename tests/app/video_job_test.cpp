@@ -75,14 +75,20 @@ TEST_F(VideoJobTest, EveryFaceSeenIsAnonymizedInItsFrame) {
   }
   ASSERT_GE(frames_with_face, 10);
 
-  for (int detect_every : {1, 3}) {
+  // 0: the video defaults (key frames every kDefaultVideoDetectEvery, the
+  // quick pass between them, detection on worker threads).
+  for (int detect_every : {1, 3, 0}) {
     SCOPED_TRACE("detect_every " + std::to_string(detect_every));
     const std::string output =
         (dir_ / ("every" + std::to_string(detect_every) + ".mp4")).string();
-    auto result = AnonymizeVideoFile(*pipeline_, input, output, VideoOptions{},
-                                     detect_every, {});
+    VideoJobOptions options;
+    options.detect_every = detect_every;
+    auto result = AnonymizeVideoFile(*pipeline_, input, output, options, {});
     ASSERT_TRUE(result.ok()) << result.status().ToString();
     EXPECT_EQ(result->stats.frames, static_cast<int64_t>(in.size()));
+    EXPECT_EQ(result->detect_every,
+              detect_every == 0 ? kDefaultVideoDetectEvery : detect_every);
+    EXPECT_GE(result->tracks, 1);
     const std::vector<cv::Mat> out = ReadFrames(output);
     ASSERT_EQ(out.size(), in.size());
     int anonymized = 0;
@@ -98,6 +104,61 @@ TEST_F(VideoJobTest, EveryFaceSeenIsAnonymizedInItsFrame) {
     // The share of frames with a visible face in which it is hidden: 100%.
     EXPECT_EQ(anonymized, frames_with_face);
   }
+}
+
+TEST_F(VideoJobTest, WithoutTheQuickPassTrackingAloneFillsTheGaps) {
+  const std::string input =
+      std::string(FACEVEIL_TESTDATA_DIR) + "/clips/v2/pan.mp4";
+  VideoJobOptions options;
+  options.detect_every = 5;
+  options.detect_between = false;
+  options.detect_threads = 1;
+  int64_t last_total = 0;
+  auto result =
+      AnonymizeVideoFile(*pipeline_, input, (dir_ / "out.mp4").string(),
+                         options, [&](const VideoProgress& p) {
+                           last_total = p.frames_total;
+                           return true;
+                         });
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->stats.frames, 50);
+  EXPECT_EQ(last_total, 50);
+  EXPECT_EQ(result->detect_every, 5);
+  // The face is in most frames; tracks are held across the 4 frames
+  // without detection, so the frames covered are far more than the 10 key
+  // frames.
+  EXPECT_GT(result->frames_with_faces, 30);
+  EXPECT_GT(result->seconds, 0);
+
+  options.detect_every = -1;
+  EXPECT_EQ(AnonymizeVideoFile(*pipeline_, input, (dir_ / "bad.mp4").string(),
+                               options, {})
+                .status()
+                .code(),
+            Status::Code::kInvalidArgument);
+}
+
+TEST(VideoSummaryTest, SaysFramesSpeedFacesStreamsAndSize) {
+  VideoJobResult r;
+  r.stats.frames = 450;
+  r.stats.duration_s = 15.0;
+  r.stats.streams_copied = 1;
+  r.stats.output_bytes = 12'340'000;
+  r.seconds = 15.0;
+  r.tracks = 3;
+  r.max_faces_in_frame = 2;
+  r.frames_with_faces = 420;
+  EXPECT_EQ(FormatVideoSummary("clip.mp4", r),
+            "clip.mp4: 450 frames (0:15 of video) in 0:15, 30.0 fps; 3 faces "
+            "followed, up to 2 at once, in 420 frames; 1 stream copied; "
+            "12.3 MB written");
+  r.tracks = 1;
+  r.stats.streams_copied = 2;
+  r.seconds = 0;
+  EXPECT_EQ(FormatVideoSummary("a.mkv", r),
+            "a.mkv: 450 frames (0:15 of video) in 0:00, 0.0 fps; 1 face "
+            "followed, up to 2 at once, in 420 frames; 2 streams copied; "
+            "12.3 MB written");
 }
 
 }  // namespace

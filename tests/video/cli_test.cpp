@@ -1,0 +1,108 @@
+// `faceveil anonymize` on real clips, end to end: the per-video summary, the
+// quiet flag, and a folder mixing photos and videos.
+#include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <string>
+
+namespace {
+
+namespace fs = std::filesystem;
+
+struct CommandRun {
+  int exit_code = -1;
+  std::string out;  // stdout + stderr
+};
+
+CommandRun Faceveil(const std::string& args) {
+  const std::string cmd = std::string(FACEVEIL_BINARY) + " " + args + " 2>&1";
+  CommandRun run;
+  FILE* pipe = popen(cmd.c_str(), "r");
+  if (!pipe) return run;
+  std::array<char, 4096> buf;
+  size_t n;
+  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0) {
+    run.out.append(buf.data(), n);
+  }
+  const int status = pclose(pipe);
+  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return run;
+}
+
+class VideoCliTest : public ::testing::Test {
+ protected:
+  static void SetUpTestSuite() {
+    clips_made_ = std::system("bash '" FACEVEIL_SOURCE_DIR
+                              "/scripts/make-test-clips.sh' >&2") == 0;
+  }
+  void SetUp() override {
+    ASSERT_TRUE(clips_made_) << "scripts/make-test-clips.sh failed; it needs "
+                                "the ffmpeg CLI (scripts/setup.sh --test)";
+    dir_ = fs::temp_directory_path() /
+           ("faceveil_videocli_" + std::to_string(getpid()) + "_" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    fs::remove_all(dir_);
+    fs::create_directories(dir_);
+  }
+  void TearDown() override { fs::remove_all(dir_); }
+
+  static std::string Clip(const std::string& name) {
+    return std::string(FACEVEIL_TESTDATA_DIR) + "/clips/v2/" + name;
+  }
+  static inline bool clips_made_ = false;
+  fs::path dir_;
+};
+
+TEST_F(VideoCliTest, ClipPrintsItsSummary) {
+  const fs::path out = dir_ / "out.mp4";
+  CommandRun run =
+      Faceveil("anonymize '" + Clip("pan.mp4") + "' -o '" + out.string() + "'");
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  ASSERT_TRUE(fs::exists(out));
+  // Frames, video duration, speed, faces, streams copied, size written.
+  EXPECT_NE(run.out.find("pan.mp4: 50 frames (0:02 of video) in "),
+            std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find(" fps; "), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find(" followed, up to "), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("; 1 stream copied; "), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find(" kB written"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("1 of 1 files anonymized"), std::string::npos)
+      << run.out;
+}
+
+TEST_F(VideoCliTest, QuietPrintsNothing) {
+  CommandRun run = Faceveil("anonymize -q '" + Clip("pan.mp4") + "' -o '" +
+                            (dir_ / "out.mp4").string() + "'");
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  EXPECT_EQ(run.out, "");
+  EXPECT_TRUE(fs::exists(dir_ / "out.mp4"));
+}
+
+TEST_F(VideoCliTest, FolderOfPhotosAndVideos) {
+  const fs::path in = dir_ / "in";
+  fs::create_directories(in / "clips");
+  fs::copy_file(std::string(FACEVEIL_TESTDATA_DIR) + "/astronaut.png",
+                in / "astronaut.png");
+  fs::copy_file(Clip("pan.mp4"), in / "clips" / "pan.mp4");
+  fs::copy_file(Clip("small.avi"), in / "clips" / "small.avi");
+  CommandRun run = Faceveil("anonymize '" + in.string() + "' -o '" +
+                            (dir_ / "out").string() + "' --detect-every 2");
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "astronaut.png"));
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "clips" / "pan.mp4"));
+  EXPECT_TRUE(fs::exists(dir_ / "out" / "clips" / "small.avi"));
+  EXPECT_NE(run.out.find("pan.mp4: 50 frames"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("small.avi: 25 frames"), std::string::npos) << run.out;
+  // The file count at the end (plain lines: not a terminal).
+  EXPECT_NE(run.out.find("progress: 3/3 files"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("3 of 3 files anonymized"), std::string::npos)
+      << run.out;
+}
+
+}  // namespace
