@@ -16,6 +16,7 @@
 #include "detect/multiscale.h"
 #include "detect/tiling.h"
 #include "faceveil/detector.h"
+#include "faceveil/eval.h"
 #include "tflite/model.h"
 
 namespace faceveil {
@@ -91,6 +92,36 @@ BENCHMARK(BM_DetectMode)
     ->DenseRange(0, 3)
     ->Unit(benchmark::kMillisecond)
     ->MinTime(2.0);
+
+// Configurations measured with `faceveil eval --tune` (eval/results.md),
+// at their cost per 1024x768 photo on one thread. Compare with
+// BM_DetectMode in the same run.
+const char* const kTunings[] = {
+    "tiles=384",                                             // 13
+    "tiles=320 overlap=0.1",                                 // 13
+    "tiles=384/192",                                         // 48
+    "tiles=384/192 guided=2 guide_min=0.1 guide_face=0.25",  // thorough
+    "tiles=384/192 guided=2 guide_min=0.3 guide_face=0.25",
+    "tiles=320/192 overlap=0.1 guided=2 guide_min=0.3 guide_face=0.25",
+};
+
+void BM_Tuned(benchmark::State& state) {
+  const cv::Mat image = Photo1024();
+  if (image.empty()) return state.SkipWithError("no messi5.jpg");
+  const char* tuning = kTunings[state.range(0)];
+  DetectorOptions o;
+  o.mode = DetectionMode::kBalanced;
+  o.score_threshold = 0.4f;
+  auto detector = eval::CreateTunedDetector(o, tuning);
+  if (!detector.ok()) return state.SkipWithError("detector");
+  state.SetLabel(tuning);
+  OneThread one;
+  for (auto _ : state) {
+    auto faces = (*detector)->Detect(image);
+    benchmark::DoNotOptimize(faces);
+  }
+}
+BENCHMARK(BM_Tuned)->DenseRange(0, 5)->Unit(benchmark::kMillisecond);
 
 // Decoding a 1024x768 JPEG: the fast mode's yardstick ("within 2x the cost
 // of decoding the image").

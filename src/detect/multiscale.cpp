@@ -49,12 +49,25 @@ bool HoldsProposal(const SquareRegion& tile, float side, float max_fraction,
 
 }  // namespace
 
-// One 192-px inference costs ~11 ms of one core here (bench/
+// One 192-px inference costs ~11.8 ms of one core here (bench/
 // multiscale_bench.cpp), so the 150 ms budget of kBalanced allows about a
-// dozen: the whole image and 384-px tiles on a 1024x768 photo, i.e. faces
-// of 384 / 16 = 24 px. kThorough goes down to 12 px (192-px tiles, about
-// 70 inferences with its 1.5 level ratio).
-constexpr float kBalancedMinFace = 24;
+// dozen. On WIDER val (eval/results.md), at the same 13 inferences per
+// 1024x768 image, 320-px tiles overlapping by 10% (faces of 320 / 16 =
+// 20 px) beat 384-px tiles overlapping by 25%: privacy recall 0.411 vs
+// 0.403 at threshold 0.4, with 0.72 vs 0.84 false positives per image
+// (the tile-edge rule covers faces wider than the thinner overlap).
+constexpr float kBalancedMinFace = 20;
+constexpr float kBalancedOverlap = 0.1f;
+// kThorough: the whole image plus tiles of 384 and 192 px on a 1024x768
+// photo (faces down to 12 px), the 192-px tiles guided: run only where the
+// coarser levels saw a small candidate scoring >= 0.1. On WIDER val that
+// runs about half of them (~25 inferences per image instead of 48) and
+// measures better than running all: AP Hard 0.556 vs 0.538, privacy
+// recall 0.484 vs 0.486 at 0.85 vs 1.17 false positives per image
+// (threshold 0.45). A third level (+20 inferences) found 0.47 vs 0.46 in
+// the table. The second look (verify.h) is off
+// until it measures better at the same false-positive rate
+// (`faceveil eval --tune verify=1`).
 constexpr float kThoroughMinFace = 12;
 
 MultiScaleOptions MultiScalePreset(const DetectorOptions& options,
@@ -83,17 +96,38 @@ MultiScaleOptions MultiScalePreset(const DetectorOptions& options,
       m.tiling.min_face_px =
           options.min_face_px > 0 ? options.min_face_px : kBalancedMinFace;
       m.tiling.level_ratio = 2.0f;
-      m.tiling.overlap = 0.25f;
+      m.tiling.overlap = kBalancedOverlap;
+      // One level on a 1024-px photo: 640-px tiles would add 4 inferences
+      // for faces the whole image and the 320-px tiles already see.
+      m.tiling.max_level_fraction = 0.6f;
       break;
     case DetectionMode::kThorough:
       m.tiling.min_face_px =
           options.min_face_px > 0 ? options.min_face_px : kThoroughMinFace;
-      m.tiling.level_ratio = 1.5f;
+      m.tiling.level_ratio = 2.0f;
       m.tiling.overlap = 0.25f;
-      m.verify.enabled = true;
+      m.guided_from_level = 2;
+      m.guide_min_score = 0.1f;
+      m.guide_max_face_fraction = 0.25f;
       break;
   }
   return m;
+}
+
+float PresetScoreThreshold(DetectionMode mode) {
+  // The lowest threshold with at most ~0.9-1 false positive per image on
+  // WIDER val for each preset as defined above (eval/results.md).
+  switch (mode) {
+    case DetectionMode::kSingle:
+      return 0.5f;
+    case DetectionMode::kFast:
+      return 0.36f;
+    case DetectionMode::kBalanced:
+      return 0.38f;
+    case DetectionMode::kThorough:
+      return 0.44f;
+  }
+  return 0.5f;
 }
 
 namespace {

@@ -69,6 +69,12 @@ struct MultiScaleOptions {
 MultiScaleOptions MultiScalePreset(const DetectorOptions& options,
                                    const ModelSpec& spec);
 
+// The score threshold measured for each preset (MultiScalePreset with the
+// full-range model): the highest privacy recall at no more than about one
+// false positive per image on WIDER FACE val (eval/results.md). What
+// DefaultScoreThreshold() in faceveil/detector.h should return.
+float PresetScoreThreshold(DetectionMode mode);
+
 // Weighted NMS over candidates from all levels, in image coordinates, as
 // detect/nms.h's WeightedNms, except that a `cut` candidate (a box extended
 // past a tile edge) only shapes the merged box when its group has no uncut

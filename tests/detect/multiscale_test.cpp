@@ -41,17 +41,21 @@ TEST(MultiScalePresetTest, ModesMapToTheirTiling) {
 
   o.mode = DetectionMode::kBalanced;
   const MultiScaleOptions balanced = MultiScalePreset(o, full);
-  EXPECT_FLOAT_EQ(balanced.tiling.min_face_px, 24);
-  EXPECT_EQ(CountTiles(PlanTiles({1024, 768}, balanced.tiling)), 13);
+  EXPECT_FLOAT_EQ(balanced.tiling.min_face_px, 20);
+  const auto balanced_levels = PlanTiles({1024, 768}, balanced.tiling);
+  ASSERT_EQ(balanced_levels.size(), 2u);  // whole image, 320-px tiles
+  EXPECT_FLOAT_EQ(balanced_levels[1].side, 320);
+  EXPECT_EQ(CountTiles(balanced_levels), 13);
   EXPECT_FALSE(balanced.verify.enabled);
 
   o.mode = DetectionMode::kThorough;
   const MultiScaleOptions thorough = MultiScalePreset(o, full);
   EXPECT_FLOAT_EQ(thorough.tiling.min_face_px, 12);
-  EXPECT_TRUE(thorough.verify.enabled);
+  EXPECT_FALSE(thorough.verify.enabled);
+  EXPECT_EQ(thorough.guided_from_level, 2);  // the 192-px level is guided
   const auto levels = PlanTiles({1024, 768}, thorough.tiling);
   EXPECT_FLOAT_EQ(levels.back().side, 192);  // 12 px at 1/16 of 192
-  EXPECT_GT(CountTiles(levels), 48);
+  EXPECT_EQ(CountTiles(levels), 48);         // whole + 384 + 192, as measured
 
   // The short-range model (faces near the camera) never tiles.
   EXPECT_EQ(
@@ -76,8 +80,15 @@ TEST(MultiScalePresetTest, ModeNamesRoundTrip) {
     const float t = DefaultScoreThreshold(m);
     EXPECT_GT(t, 0.0f);
     EXPECT_LT(t, 1.0f);
+    const float p = PresetScoreThreshold(m);
+    EXPECT_GT(p, 0.0f);
+    EXPECT_LT(p, 1.0f);
   }
   EXPECT_FALSE(ParseDetectionMode("slow").ok());
+  // Thorough sees more candidates than balanced, so it needs at least as
+  // high a threshold for the same false-positive rate.
+  EXPECT_GE(PresetScoreThreshold(DetectionMode::kThorough),
+            PresetScoreThreshold(DetectionMode::kBalanced));
   EXPECT_EQ(DetectorOptions{}.mode, DetectionMode::kBalanced);
   EXPECT_FLOAT_EQ(DetectorOptions{}.score_threshold,
                   DefaultScoreThreshold(DetectionMode::kBalanced));
