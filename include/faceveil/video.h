@@ -104,8 +104,11 @@ struct VideoOptions {
 
   // x264 preset: ultrafast, superfast, veryfast, faster, fast, medium, slow,
   // slower, veryslow. Slower presets compress better at the same quality.
-  // For VP9 it maps to cpu-used (ultrafast 8 ... veryslow 0).
-  std::string preset = "veryfast";
+  // For VP9 it maps to cpu-used (ultrafast 8 ... veryslow 0). superfast:
+  // at 1080p it needs 20% less CPU than veryfast for decode + encode
+  // (bench/video_bench.cpp) and keeps CABAC; ultrafast needs half but
+  // writes much larger files.
+  std::string preset = "superfast";
 
   // Replace an existing file at the output path. When false, an existing
   // output is an error (kInvalidArgument) and is left untouched.
@@ -193,9 +196,10 @@ Result<VideoStats> TranscodeVideo(const std::string& input_path,
 
 // When anonymizing a video, full face detection runs on every this-many-th
 // frame (a key frame) unless told otherwise; cheaper passes and tracking
-// cover the frames between (src/app/video_job.h). Chosen from the 1080p
-// measurements of bench/video_bench.cpp as the fastest interval at which
-// every frame of the test clips still has its face anonymized.
+// cover the frames between (src/app/video_job.h). Privacy first: a face
+// only key frames find shows for at most 3 frames when it appears. On the
+// 1080p benchmark (bench/video_bench.cpp, balanced) 8 needs 26% less CPU
+// per frame but lets such a face show for 7.
 inline constexpr int kDefaultVideoDetectEvery = 4;
 
 // True when `path`'s extension names a container TranscodeVideo writes.

@@ -170,6 +170,14 @@ Result<VideoJobResult> Run(const Pipeline& pipeline, const std::string& input,
   video.lookahead_frames =
       std::max(video.lookahead_frames, std::min(2 * every + 2, 32));
 
+  // The detection workers are the parallelism; OpenCV's own pool inside
+  // each inference would only add threads that spin waiting for work.
+  const int saved_cv_threads = cv::getNumThreads();
+  if (video.prepare_threads > 1) cv::setNumThreads(1);
+  struct RestoreCvThreads {
+    int n;
+    ~RestoreCvThreads() { cv::setNumThreads(n); }
+  } restore{saved_cv_threads};
   AnonymizingProcessor processor(pipeline, between.get(), options, every,
                                  hold_s);
   auto stats = TranscodeVideo(input, output, video, processor, progress);
