@@ -62,6 +62,13 @@ struct Sandbox {
     std::error_code ec;
     fs::remove_all(root, ec);
   }
+  // The child's private /tmp, or empty when the checkout lives under
+  // /tmp (then only cwd, $TMPDIR and $HOME are watched).
+  fs::path PrivateTmp() const {
+    return PrivateTmpUsable({root, FACEVEIL_BINARY, kTestData})
+               ? root / "systmp"
+               : fs::path();
+  }
   std::vector<std::string> Env() const {
     return ChildEnv({"TMPDIR=" + (root / "tmp").string(),
                      "HOME=" + (root / "home").string()});
@@ -108,7 +115,7 @@ TEST(PrivacyTest, AnonymizeWritesOnlyItsOutputsAndNeedsNoNetwork) {
   for (const Run& run : runs) {
     std::vector<std::string> argv = {FACEVEIL_BINARY};
     argv.insert(argv.end(), run.args.begin(), run.args.end());
-    ChildProcess child(Isolated(argv, box.root / "systmp", /*no_network=*/true),
+    ChildProcess child(Isolated(argv, box.PrivateTmp(), /*no_network=*/true),
                        (box.root / "cwd").string(), box.Env());
     ASSERT_TRUE(child.ok());
     // While it works, it holds no socket of any kind.
@@ -142,7 +149,9 @@ TEST(PrivacyTest, AnonymizeWritesOnlyItsOutputsAndNeedsNoNetwork) {
     EXPECT_FALSE(ContainsBytesOf(logs, ReadFile(kTestData + "/astronaut.png")));
   }
   EXPECT_EQ(Snapshot(box.root), expected)
-      << "files other than the requested outputs appeared under " << box.root;
+      << "files other than the requested outputs appeared under " << box.root
+      << (box.PrivateTmp().empty() ? " (/tmp not watched: checkout under /tmp)"
+                                   : " (incl. its /tmp)");
   // The outputs are real images, not placeholders.
   EXPECT_GT(fs::file_size(box.root / "cwd/out/secret-holiday.jpg"), 10000u);
   EXPECT_GT(fs::file_size(box.root / "cwd/single.webp"), 1000u);
@@ -162,8 +171,7 @@ TEST(PrivacyTest, ServeHoldsOnlyLoopbackSocketsAndLogsNoNames) {
   std::vector<std::string> argv = {FACEVEIL_BINARY, "serve", "--port", "0"};
   // Mount namespace only: the test must reach the server over loopback.
   ChildProcess server(
-      isolated ? Isolated(argv, box.root / "systmp", /*no_network=*/false)
-               : argv,
+      isolated ? Isolated(argv, box.PrivateTmp(), /*no_network=*/false) : argv,
       (box.root / "cwd").string(), box.Env());
   ASSERT_TRUE(server.ok());
   const std::string first = server.FirstLine();
@@ -242,8 +250,9 @@ TEST(PrivacyTest, ServeHoldsOnlyLoopbackSocketsAndLogsNoNames) {
   EXPECT_FALSE(ContainsBytesOf(logs, png));
   EXPECT_EQ(Snapshot(box.root), before)
       << "the server wrote files under " << box.root
-      << (isolated ? " (incl. its /tmp)"
-                   : " (/tmp not checked: no namespaces)");
+      << (isolated && !box.PrivateTmp().empty()
+              ? " (incl. its /tmp)"
+              : " (/tmp not watched: no namespaces or checkout under /tmp)");
 }
 
 }  // namespace

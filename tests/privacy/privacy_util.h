@@ -63,6 +63,23 @@ inline std::vector<std::string> Isolated(std::vector<std::string> argv,
   return wrapped;
 }
 
+// Whether `path` lies under /tmp.
+inline bool UnderTmp(const fs::path& path) {
+  std::error_code ec;
+  const std::string p = fs::weakly_canonical(path, ec).string();
+  return p == "/tmp" || p.rfind("/tmp/", 0) == 0;
+}
+
+// A private /tmp hides the real one from the child, so it only works when
+// nothing the child needs (the binary, its inputs, its working directory)
+// lives there; a checkout under /tmp gets no /tmp check.
+inline bool PrivateTmpUsable(const std::vector<fs::path>& needed) {
+  for (const auto& p : needed) {
+    if (UnderTmp(p)) return false;
+  }
+  return true;
+}
+
 struct SocketInfo {
   std::string table;   // "tcp", "tcp6", "udp", "udp6", "raw", "raw6", "unix"
   std::string local;   // hex address:port as in /proc/net/tcp ("" for unix)
