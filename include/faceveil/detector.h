@@ -52,14 +52,32 @@ const char* DetectionModeName(DetectionMode mode);
 // Parses a name as printed by DetectionModeName().
 Result<DetectionMode> ParseDetectionMode(const std::string& name);
 
-// The score threshold measured for `mode` and the full-range model: the
-// highest privacy recall at no more than about one false positive per
-// image on WIDER FACE validation (eval/results.md).
-float DefaultScoreThreshold(DetectionMode mode);
+// Which networks look for faces. BlazeFace (Google MediaPipe) is strong on
+// faces that fill a good part of the picture and gives keypoints; face-api's
+// SSD MobileNet V1, trained on WIDER FACE crowds, finds small, blurred and
+// turned faces BlazeFace misses but costs far more (one 1024x768 pass is
+// about 0.5 s on one core; bench/ssd_bench.cpp). Figures: eval/results.md.
+enum class DetectorModels {
+  kEnsemble,   // both, merged with per-model score calibration
+  kBlazeFace,  // BlazeFace only (the multi-scale tiling of DetectionMode)
+  kSsd,        // the SSD only (its passes for the DetectionMode)
+};
+
+// "ensemble", "blazeface", "ssd".
+const char* DetectorModelsName(DetectorModels models);
+// Parses a name as printed by DetectorModelsName().
+Result<DetectorModels> ParseDetectorModels(const std::string& name);
+
+// The score threshold measured for `mode`, `models` and the full-range
+// BlazeFace model: the highest privacy recall at no more than about one
+// false positive per image on WIDER FACE validation (eval/results.md).
+float DefaultScoreThreshold(DetectionMode mode,
+                            DetectorModels models = DetectorModels::kBlazeFace);
 
 struct DetectorOptions {
-  // How hard to look for small faces; see DetectionMode. The default hides
-  // the most faces within about 150 ms per 1024-px photo on one core.
+  // How hard to look for small faces; see DetectionMode. BlazeFace alone
+  // takes ~150 ms per 1024-px photo on one core in kBalanced; the ensemble
+  // adds the SSD at full resolution (~0.45 s more).
   DetectionMode mode = DetectionMode::kBalanced;
 
   // Smallest face height, in image pixels, that kBalanced and kThorough
@@ -68,6 +86,17 @@ struct DetectorOptions {
   // (whole image + ~12 tiles on a 1024x768 photo) and 12 for kThorough.
   // Ignored by kSingle and kFast.
   float min_face_px = 0;
+
+  // Which networks run; see DetectorModels. BlazeFace stays the default
+  // until the ensemble is calibrated on all of WIDER val and the video
+  // path chooses its own (the SSD would cost every key frame ~0.5 s).
+  // Which networks run; see DetectorModels. kSingle always runs BlazeFace
+  // alone unless this is kSsd (then one SSD pass at 512, face-api's own).
+  DetectorModels models = DetectorModels::kBlazeFace;
+
+  // Expert, for measuring: the SSD's input long side for its whole-image
+  // pass (pixels, 64..4096). 0: the mode's own.
+  int ssd_long_side = 0;
 
   // Which embedded BlazeFace model to run.
   ModelKind model = ModelKind::kFullRange;
@@ -78,8 +107,8 @@ struct DetectorOptions {
   std::string model_file;
 
   // Faces scoring below this are dropped. In [0, 1]. The default is the
-  // one measured for the default mode; when changing `mode`, consider
-  // DefaultScoreThreshold(mode).
+  // one measured for the default mode and models; when changing
+  // them, consider DefaultScoreThreshold(mode, models).
   float score_threshold = DefaultScoreThreshold(DetectionMode::kBalanced);
 
   // Weighted NMS merges detections overlapping more than this IoU.

@@ -1,5 +1,5 @@
-// What a detector finds: a face's box, its score and six keypoints, all in
-// the pixel coordinates of the upright input image.
+// What a detector finds: a face's box, its score and (from BlazeFace) six
+// keypoints, all in the pixel coordinates of the upright input image.
 #ifndef FACEVEIL_FACE_H_
 #define FACEVEIL_FACE_H_
 
@@ -43,7 +43,11 @@ inline constexpr int kNumKeypoints = 6;
 struct Face {
   Box box;
   float score = 0;  // detector confidence in [0, 1]
+  // Meaningful only when has_keypoints; all zero otherwise.
   std::array<Point, kNumKeypoints> keypoints{};
+  // False when no detector that gives keypoints saw this face (the SSD of
+  // DetectorModels::kSsd and kEnsemble has none).
+  bool has_keypoints = true;
 };
 
 }  // namespace faceveil

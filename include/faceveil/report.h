@@ -8,7 +8,8 @@
 //   {"file": "b.jpg", "error": "corrupt: ..."}
 //
 // Boxes are top-left corner and size in pixels of the upright image,
-// rounded to 2 decimals; scores to 4.
+// rounded to 2 decimals; scores to 4. "keypoints" is absent from a face
+// found only by a detector without keypoints (the SSD).
 #ifndef FACEVEIL_REPORT_H_
 #define FACEVEIL_REPORT_H_
 

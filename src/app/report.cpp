@@ -14,12 +14,16 @@ using nlohmann::json;
 double Round(double v, double scale) { return std::round(v * scale) / scale; }
 double Px(float v) { return Round(v, 100); }
 
+// "keypoints" only when the face has them (an SSD-only face has none).
 json FaceJson(const Face& f) {
-  json keypoints = json::array();
-  for (const Point& p : f.keypoints) keypoints.push_back({Px(p.x), Px(p.y)});
-  return {{"box", {Px(f.box.x), Px(f.box.y), Px(f.box.w), Px(f.box.h)}},
-          {"score", Round(f.score, 10000)},
-          {"keypoints", std::move(keypoints)}};
+  json face = {{"box", {Px(f.box.x), Px(f.box.y), Px(f.box.w), Px(f.box.h)}},
+               {"score", Round(f.score, 10000)}};
+  if (f.has_keypoints) {
+    json keypoints = json::array();
+    for (const Point& p : f.keypoints) keypoints.push_back({Px(p.x), Px(p.y)});
+    face["keypoints"] = std::move(keypoints);
+  }
+  return face;
 }
 
 json FacesJson(const std::vector<Face>& faces) {
@@ -86,7 +90,8 @@ Result<std::vector<Face>> FacesFromJson(const std::string& json_array) {
       }
       face.score = item["score"].get<float>();
     }
-    if (item.contains("keypoints")) {
+    face.has_keypoints = item.contains("keypoints");
+    if (face.has_keypoints) {
       const json& kps = item["keypoints"];
       if (!kps.is_array() || kps.size() > face.keypoints.size()) {
         return Status::InvalidArgument(where + ": bad keypoints");

@@ -1,5 +1,6 @@
-// Detector: the public face of src/detect. One BlazeFace inference on the
-// whole letterboxed image, then weighted NMS.
+// Detector: the public face of src/detect. BlazeFace (one inference on the
+// whole image, or the multi-scale tiling of detect/multiscale.h) and/or the
+// SSD (ssd/passes.h), merged by detect/ensemble.h, then the threshold.
 #include "faceveil/detector.h"
 
 #include <exception>
@@ -9,9 +10,12 @@
 
 #include "detect/blazeface.h"
 #include "detect/embedded_models.h"
+#include "detect/ensemble.h"
 #include "detect/letterbox.h"
 #include "detect/multiscale.h"
 #include "detect/nms.h"
+#include "ssd/passes.h"
+#include "ssd/ssd_mobilenet.h"
 #include "tflite/model.h"
 
 namespace faceveil {
@@ -43,6 +47,17 @@ Status CheckOptions(const DetectorOptions& o) {
       o.mode != DetectionMode::kThorough) {
     return Status::InvalidArgument("unknown detection mode");
   }
+  if (o.models != DetectorModels::kEnsemble &&
+      o.models != DetectorModels::kBlazeFace &&
+      o.models != DetectorModels::kSsd) {
+    return Status::InvalidArgument("unknown detector models");
+  }
+  if (o.ssd_long_side != 0 &&
+      !(o.ssd_long_side >= 64 && o.ssd_long_side <= ssd::kMaxInputSide)) {
+    return Status::InvalidArgument("ssd_long_side must be 0 or in [64, " +
+                                   std::to_string(ssd::kMaxInputSide) +
+                                   "], got " + std::to_string(o.ssd_long_side));
+  }
   return Status::Ok();
 }
 
@@ -59,26 +74,66 @@ Status CheckImage(const cv::Mat& image) {
   return Status::Ok();
 }
 
-class BlazeFaceDetector final : public Detector {
+// The SSD passes and the calibration of each mode for the ensemble.
+struct SsdPreset {
+  ssd::PassOptions passes;
+  EnsembleOptions merge;
+  bool runs() const { return passes.whole_long_side > 0 || passes.tiles; }
+};
+
+// Measured on the first 100 images of WIDER FACE val (faceveil eval
+// --limit 100 per model, merged offline with MergeEnsemble; issue 8):
+// privacy recall at <= 1 FP/image was 0.245 for BlazeFace balanced alone
+// (0.4: 1.19 FP), 0.275 with the SSD at 640 (offset -1, 0.5: 1.0 FP) and
+// 0.387 with the SSD at 1024 (offset -1, 0.55: 0.93 FP). Privacy first:
+// balanced runs the SSD at full resolution despite its cost (~0.45 s of
+// CPU per 1024-px photo); fast takes 640 (~0.19 s). The SSD is the less
+// precise model, so its logit is lowered by 1.
+SsdPreset SsdPresetFor(const DetectorOptions& o) {
+  SsdPreset p;
+  p.merge.iou_threshold = o.nms_iou_threshold;
+  p.passes.whole_long_side = 0;
+  const bool ssd_only = o.models == DetectorModels::kSsd;
+  if (o.models == DetectorModels::kBlazeFace) return p;
+  switch (o.mode) {
+    case DetectionMode::kSingle:
+      // MediaPipe's behaviour: BlazeFace alone, unless only the SSD runs.
+      if (ssd_only) p.passes.whole_long_side = 512;
+      break;
+    case DetectionMode::kFast:
+      p.passes.whole_long_side = 640;
+      break;
+    case DetectionMode::kBalanced:
+    case DetectionMode::kThorough:
+      // Full resolution up to 1024 (larger photos are shrunk, bounding the
+      // cost). The 2x2 tiles of ssd::PassOptions are not measured yet.
+      p.passes.whole_long_side = 1024;
+      break;
+  }
+  if (o.ssd_long_side > 0 && p.runs())
+    p.passes.whole_long_side = o.ssd_long_side;
+  p.merge.blazeface_logit_offset = 0;
+  p.merge.ssd_logit_offset = -1.0f;
+  return p;
+}
+
+class FaceDetector final : public Detector {
  public:
-  BlazeFaceDetector(DetectorOptions options, std::unique_ptr<BlazeFace> net)
+  FaceDetector(DetectorOptions options, std::unique_ptr<BlazeFace> blazeface,
+               std::unique_ptr<ssd::SsdMobileNet> ssd)
       : options_(std::move(options)),
-        net_(std::move(net)),
-        multiscale_(MultiScalePreset(options_, net_->spec())) {}
+        blazeface_(std::move(blazeface)),
+        ssd_(std::move(ssd)),
+        ssd_preset_(SsdPresetFor(options_)) {
+    if (blazeface_) {
+      multiscale_ = MultiScalePreset(options_, blazeface_->spec());
+    }
+  }
 
   Result<std::vector<Face>> Detect(const cv::Mat& image) const override {
     FACEVEIL_RETURN_IF_ERROR(CheckImage(image));
     try {
-      if (options_.mode != DetectionMode::kSingle) {
-        return DetectMultiScale(*net_, image, options_.score_threshold,
-                                kProductResampling, multiscale_);
-      }
-      Result<std::vector<Face>> candidates =
-          net_->DetectCandidates(image, WholeImageRegion(image.size()),
-                                 options_.score_threshold, kProductResampling);
-      if (!candidates.ok()) return candidates.status();
-      return WeightedNms(std::move(candidates).value(),
-                         options_.nms_iou_threshold);
+      return DetectChecked(image);
     } catch (const cv::Exception& e) {
       return Status::Internal(std::string("face detection failed: ") +
                               e.what());
@@ -91,14 +146,63 @@ class BlazeFaceDetector final : public Detector {
   const DetectorOptions& options() const override { return options_; }
 
  private:
+  Result<std::vector<Face>> DetectChecked(const cv::Mat& image) const {
+    const float threshold = options_.score_threshold;
+    const bool use_ssd = ssd_ && ssd_preset_.runs();
+    const bool merge = blazeface_ && use_ssd;
+    std::vector<Face> blazeface_faces, ssd_faces;
+    if (blazeface_) {
+      // Each model keeps what can still reach the threshold once its
+      // offset is applied.
+      const float min_score =
+          merge
+              ? ShiftScore(threshold, -ssd_preset_.merge.blazeface_logit_offset)
+              : threshold;
+      Result<std::vector<Face>> found = DetectBlazeFace(image, min_score);
+      if (!found.ok()) return found.status();
+      blazeface_faces = std::move(found).value();
+    }
+    if (use_ssd) {
+      const float min_score =
+          merge ? ShiftScore(threshold, -ssd_preset_.merge.ssd_logit_offset)
+                : threshold;
+      Result<std::vector<Face>> found =
+          ssd::DetectPasses(*ssd_, image, ssd_preset_.passes, min_score,
+                            options_.nms_iou_threshold);
+      if (!found.ok()) return found.status();
+      ssd_faces = std::move(found).value();
+    }
+    if (!merge) return blazeface_ ? blazeface_faces : ssd_faces;
+    std::vector<Face> faces;
+    for (EnsembleFace& e :
+         MergeEnsemble(blazeface_faces, ssd_faces, ssd_preset_.merge)) {
+      if (e.face.score >= threshold) faces.push_back(e.face);
+    }
+    return faces;
+  }
+
+  Result<std::vector<Face>> DetectBlazeFace(const cv::Mat& image,
+                                            float min_score) const {
+    if (options_.mode != DetectionMode::kSingle) {
+      return DetectMultiScale(*blazeface_, image, min_score, kProductResampling,
+                              multiscale_);
+    }
+    Result<std::vector<Face>> candidates = blazeface_->DetectCandidates(
+        image, WholeImageRegion(image.size()), min_score, kProductResampling);
+    if (!candidates.ok()) return candidates.status();
+    return WeightedNms(std::move(candidates).value(),
+                       options_.nms_iou_threshold);
+  }
+
   const DetectorOptions options_;
-  const std::unique_ptr<BlazeFace> net_;
-  const MultiScaleOptions multiscale_;
+  const std::unique_ptr<BlazeFace> blazeface_;    // null: kSsd
+  const std::unique_ptr<ssd::SsdMobileNet> ssd_;  // null: not needed
+  const SsdPreset ssd_preset_;
+  MultiScaleOptions multiscale_;
 };
 
-Result<std::unique_ptr<Detector>> CreateDetector(
+Result<std::unique_ptr<BlazeFace>> CreateBlazeFace(
     const DetectorOptions& options) {
-  FACEVEIL_RETURN_IF_ERROR(CheckOptions(options));
   Result<std::shared_ptr<const tflite::Model>> model =
       options.model_file.empty()
           ? tflite::Model::FromBuffer(EmbeddedModel(options.model))
@@ -116,11 +220,51 @@ Result<std::unique_ptr<Detector>> CreateDetector(
                ? net.status()
                : net.status().WithContext(options.model_file);
   }
+  return net;
+}
+
+Result<std::unique_ptr<Detector>> CreateDetector(
+    const DetectorOptions& options) {
+  FACEVEIL_RETURN_IF_ERROR(CheckOptions(options));
+  std::unique_ptr<BlazeFace> blazeface;
+  if (options.models != DetectorModels::kSsd) {
+    Result<std::unique_ptr<BlazeFace>> net = CreateBlazeFace(options);
+    if (!net.ok()) return net.status();
+    blazeface = std::move(net).value();
+  }
+  std::unique_ptr<ssd::SsdMobileNet> ssd;
+  if (SsdPresetFor(options).runs()) {
+    Result<std::unique_ptr<ssd::SsdMobileNet>> net =
+        ssd::SsdMobileNet::Create();
+    if (!net.ok()) return net.status();
+    ssd = std::move(net).value();
+  }
   return std::unique_ptr<Detector>(
-      new BlazeFaceDetector(options, std::move(net).value()));
+      new FaceDetector(options, std::move(blazeface), std::move(ssd)));
 }
 
 }  // namespace
+
+const char* DetectorModelsName(DetectorModels models) {
+  switch (models) {
+    case DetectorModels::kEnsemble:
+      return "ensemble";
+    case DetectorModels::kBlazeFace:
+      return "blazeface";
+    case DetectorModels::kSsd:
+      return "ssd";
+  }
+  return "unknown";
+}
+
+Result<DetectorModels> ParseDetectorModels(const std::string& name) {
+  for (DetectorModels m : {DetectorModels::kEnsemble,
+                           DetectorModels::kBlazeFace, DetectorModels::kSsd}) {
+    if (name == DetectorModelsName(m)) return m;
+  }
+  return Status::InvalidArgument("unknown detector \"" + name +
+                                 "\"; expected ensemble, blazeface or ssd");
+}
 
 const char* ModelKindName(ModelKind kind) {
   switch (kind) {
@@ -167,20 +311,20 @@ Result<DetectionMode> ParseDetectionMode(const std::string& name) {
       "\"; expected single, fast, balanced or thorough");
 }
 
-float DefaultScoreThreshold(DetectionMode mode) {
-  // Measured by eval/run.sh (eval/results.md, "threshold sweep"): the
-  // lowest threshold keeping false positives at or under ~1 per image.
-  switch (mode) {
-    case DetectionMode::kSingle:
-      return 0.5f;
-    case DetectionMode::kFast:
-      return 0.4f;
-    case DetectionMode::kBalanced:
-      return 0.4f;
-    case DetectionMode::kThorough:
-      return 0.4f;
+float DefaultScoreThreshold(DetectionMode mode, DetectorModels models) {
+  // BlazeFace: measured by eval/run.sh (eval/results.md, "threshold
+  // sweep"): the lowest threshold keeping false positives at or under ~1
+  // per image. A single-mode ensemble is BlazeFace alone.
+  if (models == DetectorModels::kBlazeFace || mode == DetectionMode::kSingle) {
+    if (models != DetectorModels::kSsd) {
+      return mode == DetectionMode::kSingle ? 0.5f : 0.4f;
+    }
   }
-  return 0.5f;
+  // The SSD alone at 1024: 0.8 gave 0.76 FP/image (0.7: 1.41). The
+  // ensemble, after its SSD offset of -1: 0.5 with the SSD at 640 (fast),
+  // 0.55 at 1024 (balanced, thorough).
+  if (models == DetectorModels::kSsd) return 0.8f;
+  return mode == DetectionMode::kFast ? 0.5f : 0.55f;
 }
 
 Result<std::unique_ptr<Detector>> Detector::Create(

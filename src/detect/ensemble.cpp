@@ -61,6 +61,7 @@ std::vector<EnsembleFace> MergeEnsemble(const std::vector<Face>& blazeface,
     merged.face.keypoints = with_keypoints.keypoints;
     if (!any_blazeface) merged.face.keypoints = {};
     merged.has_keypoints = any_blazeface;
+    merged.face.has_keypoints = any_blazeface;
     out.push_back(merged);
   }
   return out;

@@ -254,6 +254,7 @@ Result<std::vector<Face>> SsdMobileNet::DetectCandidates(
     f.box.w = static_cast<float>((p.xmax - p.xmin) * sx);
     f.box.h = static_cast<float>((p.ymax - p.ymin) * sy);
     f.score = p.score;
+    f.has_keypoints = false;
     faces.push_back(f);
   }
   return faces;

@@ -17,6 +17,7 @@
 #include "detect/blazeface.h"
 #include "detect/embedded_models.h"
 #include "detect/nms.h"
+#include "faceveil/report.h"
 #include "golden_test_util.h"
 #include "tflite/model.h"
 
@@ -237,6 +238,145 @@ TEST(DetectorTest, ModelKindNamesRoundTrip) {
 
 // MediaPipe's expected output, through our TFLite reader and MediaPipe's
 // resampling (the product uses half-pixel centres; see detector.cpp).
+// The ensemble keeps every face BlazeFace alone finds at the same
+// threshold: merging only adds SSD faces and raises group scores (the
+// BlazeFace calibration offset is 0).
+std::vector<Face> DetectWith(DetectorModels models, const cv::Mat& image,
+                             float threshold) {
+  DetectorOptions o;
+  o.models = models;
+  o.score_threshold = threshold;
+  Result<std::unique_ptr<Detector>> d = Detector::Create(o);
+  EXPECT_TRUE(d.ok()) << d.status().ToString();
+  if (!d.ok()) return {};
+  Result<std::vector<Face>> faces = (*d)->Detect(image);
+  EXPECT_TRUE(faces.ok()) << faces.status().ToString();
+  return faces.ok() ? *faces : std::vector<Face>();
+}
+
+bool Covered(const Face& face, const std::vector<Face>& by) {
+  for (const Face& f : by) {
+    if (IoU(face.box, f.box) >= 0.3f) return true;
+  }
+  return false;
+}
+
+class EnsembleDetectorTest : public ::testing::TestWithParam<const char*> {};
+
+TEST_P(EnsembleDetectorTest, FindsAtLeastWhatBlazeFaceFinds) {
+  const cv::Mat image = Load(GetParam());
+  ASSERT_FALSE(image.empty());
+  const float threshold = DefaultScoreThreshold(DetectionMode::kBalanced,
+                                                DetectorModels::kBlazeFace);
+  const std::vector<Face> alone =
+      DetectWith(DetectorModels::kBlazeFace, image, threshold);
+  const std::vector<Face> both =
+      DetectWith(DetectorModels::kEnsemble, image, threshold);
+  // Not a count: one SSD box may gather two overlapping BlazeFace boxes of
+  // one face into a single group.
+  ASSERT_FALSE(alone.empty());
+  for (const Face& f : alone) {
+    EXPECT_TRUE(Covered(f, both)) << "BlazeFace face at " << f.box.x << ","
+                                  << f.box.y << " lost by the ensemble";
+  }
+  // The best face is seen by both models, so it keeps BlazeFace keypoints.
+  ASSERT_FALSE(both.empty());
+  EXPECT_TRUE(both[0].has_keypoints);
+}
+
+INSTANTIATE_TEST_SUITE_P(Photos, EnsembleDetectorTest,
+                         ::testing::Values("messi5.jpg", "astronaut.png"));
+
+TEST(EnsembleDetectorTest, SsdAloneFindsTheAstronautWithoutKeypoints) {
+  const cv::Mat image = Load("astronaut.png");
+  ASSERT_FALSE(image.empty());
+  const std::vector<Face> faces = DetectWith(
+      DetectorModels::kSsd, image,
+      DefaultScoreThreshold(DetectionMode::kBalanced, DetectorModels::kSsd));
+  ASSERT_FALSE(faces.empty());
+  EXPECT_GT(IoU(faces[0].box, kAstronautFace), 0.5f);
+  for (const Face& f : faces) EXPECT_FALSE(f.has_keypoints);
+  // The report leaves out keypoints a face does not have.
+  const std::string json = FacesToJson(faces);
+  EXPECT_EQ(json.find("keypoints"), std::string::npos) << json;
+  EXPECT_NE(json.find("\"box\""), std::string::npos) << json;
+  Result<std::vector<Face>> back = FacesFromJson(json);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  ASSERT_EQ(back->size(), faces.size());
+  EXPECT_FALSE((*back)[0].has_keypoints);
+}
+
+TEST(EnsembleDetectorTest, BlazeFaceFacesKeepKeypointsInTheReport) {
+  const cv::Mat image = Load("astronaut.png");
+  ASSERT_FALSE(image.empty());
+  const std::vector<Face> faces =
+      DetectWith(DetectorModels::kBlazeFace, image,
+                 DefaultScoreThreshold(DetectionMode::kBalanced,
+                                       DetectorModels::kBlazeFace));
+  ASSERT_FALSE(faces.empty());
+  EXPECT_TRUE(faces[0].has_keypoints);
+  const std::string json = FacesToJson(faces);
+  EXPECT_NE(json.find("\"keypoints\""), std::string::npos) << json;
+  Result<std::vector<Face>> back = FacesFromJson(json);
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_TRUE((*back)[0].has_keypoints);
+}
+
+TEST(EnsembleDetectorTest, SingleModeEnsembleIsBlazeFaceAlone) {
+  const cv::Mat image = Load("messi5.jpg");
+  ASSERT_FALSE(image.empty());
+  DetectorOptions o;
+  o.mode = DetectionMode::kSingle;
+  o.score_threshold = 0.3f;
+  o.models = DetectorModels::kBlazeFace;
+  auto alone = Detector::Create(o);
+  o.models = DetectorModels::kEnsemble;
+  auto both = Detector::Create(o);
+  ASSERT_TRUE(alone.ok() && both.ok());
+  auto a = (*alone)->Detect(image);
+  auto b = (*both)->Detect(image);
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_EQ(a->size(), b->size());
+  for (size_t i = 0; i < a->size(); ++i) {
+    EXPECT_FLOAT_EQ((*a)[i].box.x, (*b)[i].box.x);
+    EXPECT_FLOAT_EQ((*a)[i].score, (*b)[i].score);
+  }
+}
+
+TEST(EnsembleDetectorTest, ModelsNamesRoundTripAndBadSizesAreRefused) {
+  for (DetectorModels m : {DetectorModels::kEnsemble,
+                           DetectorModels::kBlazeFace, DetectorModels::kSsd}) {
+    Result<DetectorModels> parsed = ParseDetectorModels(DetectorModelsName(m));
+    ASSERT_TRUE(parsed.ok());
+    EXPECT_EQ(*parsed, m);
+    for (DetectionMode mode :
+         {DetectionMode::kSingle, DetectionMode::kFast,
+          DetectionMode::kBalanced, DetectionMode::kThorough}) {
+      const float t = DefaultScoreThreshold(mode, m);
+      EXPECT_GT(t, 0.0f);
+      EXPECT_LT(t, 1.0f);
+    }
+  }
+  EXPECT_FALSE(ParseDetectorModels("yunet").ok());
+  EXPECT_EQ(DetectorOptions{}.models, DetectorModels::kBlazeFace);
+  EXPECT_FLOAT_EQ(DetectorOptions{}.score_threshold,
+                  DefaultScoreThreshold(DetectionMode::kBalanced,
+                                        DetectorModels::kBlazeFace));
+  // Single-mode ensembles are BlazeFace alone, so they share its threshold.
+  EXPECT_FLOAT_EQ(
+      DefaultScoreThreshold(DetectionMode::kSingle, DetectorModels::kEnsemble),
+      DefaultScoreThreshold(DetectionMode::kSingle,
+                            DetectorModels::kBlazeFace));
+  DetectorOptions o;
+  o.ssd_long_side = 32;
+  EXPECT_FALSE(Detector::Create(o).ok());
+  o.ssd_long_side = 5000;
+  EXPECT_FALSE(Detector::Create(o).ok());
+  o.models = static_cast<DetectorModels>(7);
+  o.ssd_long_side = 0;
+  EXPECT_FALSE(Detector::Create(o).ok());
+}
+
 TEST(GoldenTest, ShortRangeReproducesMediaPipeOnSergey) {
   if (!std::filesystem::exists(testing::GoldenImagePath())) {
     GTEST_SKIP() << "needs ../shared/data/golden (evaluation data beside the "
