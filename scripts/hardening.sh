@@ -11,14 +11,14 @@
 #      ctest) once more at a larger size, printing requests/s, latency
 #      percentiles and peak RSS (scripts/load-test.sh).
 #
-# Environment: FUZZ_SECONDS (default 40), HARDENING_BUILD (build-asan),
+# Environment: FUZZ_SECONDS (default 30), HARDENING_BUILD (build-asan),
 # HARDENING_SKIP_TESTS=1 to only fuzz. A crash leaves its input in
 # $HARDENING_BUILD/fuzz-artifacts/ and fails the script.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 build=${HARDENING_BUILD:-build-asan}
-fuzz_seconds=${FUZZ_SECONDS:-40}
+fuzz_seconds=${FUZZ_SECONDS:-30}
 jobs=$(nproc)
 
 step() { printf '\n== %s (%ss)\n' "$*" "$SECONDS" >&2; }
