@@ -32,8 +32,11 @@ configs=(
   "BlazeFace, preset fast: whole + 2x2 tiles (5)|--detector blazeface --mode fast --threshold 0.36"
   "BlazeFace, preset balanced: whole + 320-px tiles, 10% overlap (13)|--detector blazeface --mode balanced --threshold 0.38"
   "BlazeFace, preset thorough: whole + 384 + guided 192-px tiles (13 + ~22)|--detector blazeface --mode thorough --threshold 0.44"
-  # Other detectors are one line each, e.g.
-  # "preset balanced, ensemble|--detector ensemble --mode balanced"
+  "SSD alone, balanced: full resolution (long side 1024)|--detector ssd --mode balanced"
+  "SSD alone, thorough: 1024 + 2x2 tiles enlarged 1.6x|--detector ssd --mode thorough"
+  "ensemble, preset fast: BlazeFace fast + SSD at 640|--detector ensemble --mode fast"
+  "ensemble, preset balanced (the default): BlazeFace balanced + SSD at 1024|--detector ensemble --mode balanced"
+  "ensemble, preset thorough: BlazeFace thorough + SSD 1024 and tiles|--detector ensemble --mode thorough"
 )
 
 faceveil="${FACEVEIL:-build/faceveil}"
@@ -144,8 +147,17 @@ done
 - **guided** tiles run only where a coarser level saw a small candidate
   scoring ≥ 0.1 (\`MultiScaleOptions::guided_from_level\`), so their number
   per image depends on the photo; a crowd runs most of them.
-- Presets are measured with BlazeFace alone (\`--detector blazeface\`); the
-  thresholds are \`PresetScoreThreshold()\` in src/detect/multiscale.cpp.
+- BlazeFace rows: \`--detector blazeface\`; their thresholds are
+  \`PresetScoreThreshold()\` in src/detect/multiscale.cpp. SSD and ensemble
+  rows use \`DefaultScoreThreshold()\` (src/detect/detector.cpp), chosen by
+  merging each model's detections saved at 0.1 over a grid of SSD logit
+  offsets, agreement bonuses and thresholds (highest recall at ≤ 1
+  FP/image). The committed ensemble JSON came from that offline merge
+  (the same \`MergeEnsemble\` code, detections saved by \`faceveil eval
+  --save-detections\`); this script measures them through the detector
+  itself. Their ms/image is the sum of both models' \`Detect()\` time
+  under heavy machine load: see \`bench/multiscale_bench\`
+  (\`BM_DetectMode\`, one thread) for the cost of each model.
 - Every figure, with face counts: \`eval/results/*.json\`.
 EOF
 } > eval/results.md

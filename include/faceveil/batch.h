@@ -33,8 +33,15 @@ struct BatchOptions {
   int64_t max_file_bytes = int64_t{1} << 30;
   // Encoding, limits and metadata for videos.
   VideoOptions video;
-  // Run detection on every n-th video frame only; tracking covers the rest.
-  int detect_every = 1;
+  // Run the full detection on every n-th video frame only (key frames);
+  // tracking and a quick pass cover the rest. 0: the video default
+  // (kDefaultVideoDetectEvery).
+  int detect_every = 0;
+  // Videos are detected with this pipeline when set (not owned; must
+  // outlive the run), else with the photos' one. The CLI passes a
+  // BlazeFace-only pipeline unless --detector is given: the ensemble's SSD
+  // would cost every key frame ~0.5 s.
+  const Pipeline* video_pipeline = nullptr;
 };
 
 struct FileFailure {

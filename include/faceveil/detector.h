@@ -40,11 +40,12 @@ Result<ModelKind> ParseModelKind(const std::string& name);
 // and merge what they find. Figures per mode: eval/results.md.
 enum class DetectionMode {
   kSingle,    // whole image only, one inference: MediaPipe's own behaviour
-  kFast,      // whole image plus one coarse tile level (faces >= ~2.5% of
-              // the image side)
-  kBalanced,  // whole image plus tile levels down to min_face_px
-  kThorough,  // denser tile levels down to min_face_px, and a second look
-              // at every uncertain candidate
+  kFast,      // whole image plus 2x2 tiles (faces >= ~2.5% of the image
+              // side); the ensemble's SSD at 640 px
+  kBalanced,  // whole image plus tiles down to min_face_px; the ensemble's
+              // SSD at full resolution (long side capped at 1024)
+  kThorough,  // adds finer tiles where a coarser level saw a small
+              // candidate; the ensemble's SSD also on 2x2 enlarged tiles
 };
 
 // "single", "fast", "balanced", "thorough".
@@ -72,7 +73,7 @@ Result<DetectorModels> ParseDetectorModels(const std::string& name);
 // BlazeFace model: the highest privacy recall at no more than about one
 // false positive per image on WIDER FACE validation (eval/results.md).
 float DefaultScoreThreshold(DetectionMode mode,
-                            DetectorModels models = DetectorModels::kBlazeFace);
+                            DetectorModels models = DetectorModels::kEnsemble);
 
 struct DetectorOptions {
   // How hard to look for small faces; see DetectionMode. BlazeFace alone
@@ -82,17 +83,18 @@ struct DetectorOptions {
 
   // Smallest face height, in image pixels, that kBalanced and kThorough
   // look for (the finest tiles bring such a face to a size the model sees);
-  // smaller values cost more tiles. 0: the mode's own, 24 for kBalanced
-  // (whole image + ~12 tiles on a 1024x768 photo) and 12 for kThorough.
+  // smaller values cost more tiles. 0: the mode's own, 20 for kBalanced
+  // (whole image + 12 tiles of 320 px on a 1024x768 photo) and 12 for
+  // kThorough.
   // Ignored by kSingle and kFast.
   float min_face_px = 0;
 
-  // Which networks run; see DetectorModels. BlazeFace stays the default
-  // until the ensemble is calibrated on all of WIDER val and the video
-  // path chooses its own (the SSD would cost every key frame ~0.5 s).
-  // Which networks run; see DetectorModels. kSingle always runs BlazeFace
+  // Which networks run; see DetectorModels. The ensemble finds the most
+  // faces (eval/results.md) and is the default for photos; the CLI runs
+  // video key frames with BlazeFace alone unless told otherwise (the SSD
+  // would cost every key frame ~0.5 s). kSingle always runs BlazeFace
   // alone unless this is kSsd (then one SSD pass at 512, face-api's own).
-  DetectorModels models = DetectorModels::kBlazeFace;
+  DetectorModels models = DetectorModels::kEnsemble;
 
   // Expert, for measuring: the SSD's input long side for its whole-image
   // pass (pixels, 64..4096). 0: the mode's own.

@@ -3,6 +3,7 @@
 // SSD (ssd/passes.h), merged by detect/ensemble.h, then the threshold.
 #include "faceveil/detector.h"
 
+#include <algorithm>
 #include <exception>
 #include <memory>
 #include <string>
@@ -81,14 +82,17 @@ struct SsdPreset {
   bool runs() const { return passes.whole_long_side > 0 || passes.tiles; }
 };
 
-// Measured on the first 100 images of WIDER FACE val (faceveil eval
-// --limit 100 per model, merged offline with MergeEnsemble; issue 8):
-// privacy recall at <= 1 FP/image was 0.245 for BlazeFace balanced alone
-// (0.4: 1.19 FP), 0.275 with the SSD at 640 (offset -1, 0.5: 1.0 FP) and
-// 0.387 with the SSD at 1024 (offset -1, 0.55: 0.93 FP). Privacy first:
-// balanced runs the SSD at full resolution despite its cost (~0.45 s of
-// CPU per 1024-px photo); fast takes 640 (~0.19 s). The SSD is the less
-// precise model, so its logit is lowered by 1.
+// Calibration measured on all 394 images of WIDER FACE val (issue 8): each
+// model's detections saved at threshold 0.1 by `faceveil eval
+// --save-detections`, merged offline with MergeEnsemble over a grid of SSD
+// logit offsets, agreement bonuses and thresholds; the setting kept has the
+// highest privacy recall at <= 1 false positive per image. BlazeFace and
+// the SSD are about equally reliable once the SSD's logit is lowered by
+// 0.25; a face both models see gains 1.5 in logit, so a lone detection
+// needs a higher score than an agreed one (0.598 -> 0.632 recall in
+// balanced at the same false-positive rate). Privacy first: balanced runs
+// the SSD at full resolution despite its cost (~0.45 s of CPU per 1024-px
+// photo); fast takes 640 (~0.19 s). Figures: eval/results.md.
 SsdPreset SsdPresetFor(const DetectorOptions& o) {
   SsdPreset p;
   p.merge.iou_threshold = o.nms_iou_threshold;
@@ -106,14 +110,17 @@ SsdPreset SsdPresetFor(const DetectorOptions& o) {
     case DetectionMode::kBalanced:
     case DetectionMode::kThorough:
       // Full resolution up to 1024 (larger photos are shrunk, bounding the
-      // cost). The 2x2 tiles of ssd::PassOptions are not measured yet.
+      // cost); thorough adds the 2x2 tiles enlarged 1.6x (faces under
+      // ~16 px are found only when enlarged).
       p.passes.whole_long_side = 1024;
+      p.passes.tiles = o.mode == DetectionMode::kThorough;
       break;
   }
   if (o.ssd_long_side > 0 && p.runs())
     p.passes.whole_long_side = o.ssd_long_side;
   p.merge.blazeface_logit_offset = 0;
-  p.merge.ssd_logit_offset = -1.0f;
+  p.merge.ssd_logit_offset = -0.25f;
+  p.merge.agreement_logit_bonus = 1.5f;
   return p;
 }
 
@@ -153,18 +160,20 @@ class FaceDetector final : public Detector {
     std::vector<Face> blazeface_faces, ssd_faces;
     if (blazeface_) {
       // Each model keeps what can still reach the threshold once its
-      // offset is applied.
+      // offset and the agreement bonus are applied.
       const float min_score =
-          merge
-              ? ShiftScore(threshold, -ssd_preset_.merge.blazeface_logit_offset)
-              : threshold;
+          merge ? ShiftScore(threshold,
+                             -ssd_preset_.merge.blazeface_logit_offset -
+                                 AgreementHeadroom())
+                : threshold;
       Result<std::vector<Face>> found = DetectBlazeFace(image, min_score);
       if (!found.ok()) return found.status();
       blazeface_faces = std::move(found).value();
     }
     if (use_ssd) {
       const float min_score =
-          merge ? ShiftScore(threshold, -ssd_preset_.merge.ssd_logit_offset)
+          merge ? ShiftScore(threshold, -ssd_preset_.merge.ssd_logit_offset -
+                                            AgreementHeadroom())
                 : threshold;
       Result<std::vector<Face>> found =
           ssd::DetectPasses(*ssd_, image, ssd_preset_.passes, min_score,
@@ -179,6 +188,12 @@ class FaceDetector final : public Detector {
       if (e.face.score >= threshold) faces.push_back(e.face);
     }
     return faces;
+  }
+
+  // How far below the threshold (in logit) a candidate may score and
+  // still pass after the bonus for both models agreeing.
+  float AgreementHeadroom() const {
+    return std::max(0.0f, ssd_preset_.merge.agreement_logit_bonus);
   }
 
   Result<std::vector<Face>> DetectBlazeFace(const cv::Mat& image,
@@ -312,19 +327,35 @@ Result<DetectionMode> ParseDetectionMode(const std::string& name) {
 }
 
 float DefaultScoreThreshold(DetectionMode mode, DetectorModels models) {
-  // BlazeFace: measured by eval/run.sh (eval/results.md, "threshold
-  // sweep"): the lowest threshold keeping false positives at or under ~1
-  // per image. A single-mode ensemble is BlazeFace alone.
-  if (models == DetectorModels::kBlazeFace || mode == DetectionMode::kSingle) {
-    if (models != DetectorModels::kSsd) {
-      return mode == DetectionMode::kSingle ? 0.5f : 0.4f;
+  // BlazeFace: its multi-scale presets' own (detect/multiscale.h). A
+  // single-mode ensemble is BlazeFace alone.
+  if (models == DetectorModels::kBlazeFace ||
+      (mode == DetectionMode::kSingle && models != DetectorModels::kSsd)) {
+    return PresetScoreThreshold(mode);
+  }
+  // Measured on all of WIDER val (see SsdPresetFor): the highest privacy
+  // recall at <= 1 false positive per image. The SSD alone in single mode
+  // (512 px) is not measured: face-api's own default, 0.5.
+  if (models == DetectorModels::kSsd) {
+    switch (mode) {
+      case DetectionMode::kSingle:
+        return 0.5f;
+      case DetectionMode::kFast:  // 640 px: recall 0.416 at 0.86 FP/image
+        return 0.55f;
+      case DetectionMode::kBalanced:  // 1024: 0.576 at 0.97
+        return 0.5f;
+      case DetectionMode::kThorough:  // 1024 + tiles: 0.644 at 0.84
+        return 0.55f;
     }
   }
-  // The SSD alone at 1024: 0.8 gave 0.76 FP/image (0.7: 1.41). The
-  // ensemble, after its SSD offset of -1: 0.5 with the SSD at 640 (fast),
-  // 0.55 at 1024 (balanced, thorough).
-  if (models == DetectorModels::kSsd) return 0.8f;
-  return mode == DetectionMode::kFast ? 0.5f : 0.55f;
+  switch (mode) {
+    case DetectionMode::kFast:  // recall 0.471 at 0.95 FP/image
+      return 0.6f;
+    case DetectionMode::kThorough:  // recall 0.710 at 0.94, AP Hard 0.728
+      return 0.71f;
+    default:  // balanced: 0.632 at 0.95
+      return 0.625f;
+  }
 }
 
 Result<std::unique_ptr<Detector>> Detector::Create(

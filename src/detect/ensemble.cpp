@@ -40,6 +40,7 @@ std::vector<EnsembleFace> MergeEnsemble(const std::vector<Face>& blazeface,
     if (used[i]) continue;
     WeightedFaceMean box, keypoints;
     bool any_blazeface = false;
+    bool any_ssd = false;
     for (size_t j = i; j < all.size(); ++j) {
       if (used[j]) continue;
       if (j != i &&
@@ -51,6 +52,8 @@ std::vector<EnsembleFace> MergeEnsemble(const std::vector<Face>& blazeface,
       if (all[j].blazeface) {
         keypoints.Add(all[j].face);
         any_blazeface = true;
+      } else {
+        any_ssd = true;
       }
     }
     EnsembleFace merged;
@@ -62,6 +65,10 @@ std::vector<EnsembleFace> MergeEnsemble(const std::vector<Face>& blazeface,
     if (!any_blazeface) merged.face.keypoints = {};
     merged.has_keypoints = any_blazeface;
     merged.face.has_keypoints = any_blazeface;
+    if (any_blazeface && any_ssd) {
+      merged.face.score =
+          ShiftScore(merged.face.score, options.agreement_logit_bonus);
+    }
     out.push_back(merged);
   }
   return out;

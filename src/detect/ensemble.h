@@ -18,6 +18,10 @@ struct EnsembleOptions {
   float ssd_logit_offset = 0;
   // Candidates overlapping the group's best by more than this IoU join it.
   float iou_threshold = 0.3f;
+  // Added to the merged logit when both models saw the face: two
+  // independent detectors agreeing is stronger evidence than either alone,
+  // so a lone detection can be held to a higher bar at the same threshold.
+  float agreement_logit_bonus = 0;
 };
 
 // A merged face; `has_keypoints` when any BlazeFace member was in its group

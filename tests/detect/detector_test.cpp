@@ -41,9 +41,12 @@ cv::Mat Load(const std::string& name) {
   return m;
 }
 
+// BlazeFace alone: these tests are about its models.
 std::unique_ptr<Detector> MakeDetector(ModelKind kind) {
   DetectorOptions o;
   o.model = kind;
+  o.models = DetectorModels::kBlazeFace;
+  o.score_threshold = DefaultScoreThreshold(o.mode, o.models);
   Result<std::unique_ptr<Detector>> d = Detector::Create(o);
   EXPECT_TRUE(d.ok()) << d.status().ToString();
   return d.ok() ? std::move(d).value() : nullptr;
@@ -358,10 +361,11 @@ TEST(EnsembleDetectorTest, ModelsNamesRoundTripAndBadSizesAreRefused) {
     }
   }
   EXPECT_FALSE(ParseDetectorModels("yunet").ok());
-  EXPECT_EQ(DetectorOptions{}.models, DetectorModels::kBlazeFace);
+  // The ensemble finds the most faces: the default.
+  EXPECT_EQ(DetectorOptions{}.models, DetectorModels::kEnsemble);
   EXPECT_FLOAT_EQ(DetectorOptions{}.score_threshold,
                   DefaultScoreThreshold(DetectionMode::kBalanced,
-                                        DetectorModels::kBlazeFace));
+                                        DetectorModels::kEnsemble));
   // Single-mode ensembles are BlazeFace alone, so they share its threshold.
   EXPECT_FLOAT_EQ(
       DefaultScoreThreshold(DetectionMode::kSingle, DetectorModels::kEnsemble),

@@ -54,6 +54,27 @@ TEST(EnsembleTest, LogitOffsetsCalibrateEachModel) {
   EXPECT_NEAR(out[1].face.score, 1 / (1 + std::exp(1.0f)), 1e-5f);
 }
 
+TEST(EnsembleTest, AgreementBonusRaisesOnlyFacesBothModelsSaw) {
+  EnsembleOptions o;
+  o.agreement_logit_bonus = 1.5f;
+  // One face seen by both at 0.5, one by BlazeFace alone and one by the
+  // SSD alone, also at 0.5.
+  const std::vector<EnsembleFace> out =
+      MergeEnsemble({MakeFace(0, 0, 50, 0.5f), MakeFace(300, 0, 50, 0.5f)},
+                    {MakeFace(2, 0, 50, 0.5f), MakeFace(600, 0, 50, 0.5f)}, o);
+  ASSERT_EQ(out.size(), 3u);
+  int agreed = 0;
+  for (const EnsembleFace& e : out) {
+    if (e.face.box.x < 100) {
+      ++agreed;
+      EXPECT_NEAR(e.face.score, 1 / (1 + std::exp(-1.5f)), 1e-5f);
+    } else {
+      EXPECT_FLOAT_EQ(e.face.score, 0.5f);
+    }
+  }
+  EXPECT_EQ(agreed, 1);
+}
+
 TEST(EnsembleTest, EmptyInputsGiveNothing) {
   EXPECT_TRUE(MergeEnsemble({}, {}, EnsembleOptions{}).empty());
 }

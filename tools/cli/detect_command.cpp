@@ -20,14 +20,19 @@ namespace {
 double Round(double v, double scale) { return std::round(v * scale) / scale; }
 double Px(float v) { return Round(v, 100); }
 
+// A face found by the SSD alone has no keypoints: the key is left out.
 nlohmann::ordered_json FaceToJson(const Face& f) {
-  nlohmann::ordered_json keypoints = nlohmann::ordered_json::array();
-  for (const Point& p : f.keypoints) {
-    keypoints.push_back({Px(p.x), Px(p.y)});
+  nlohmann::ordered_json face = {
+      {"box", {Px(f.box.x), Px(f.box.y), Px(f.box.w), Px(f.box.h)}},
+      {"score", Round(f.score, 10000)}};
+  if (f.has_keypoints) {
+    nlohmann::ordered_json keypoints = nlohmann::ordered_json::array();
+    for (const Point& p : f.keypoints) {
+      keypoints.push_back({Px(p.x), Px(p.y)});
+    }
+    face["keypoints"] = std::move(keypoints);
   }
-  return {{"box", {Px(f.box.x), Px(f.box.y), Px(f.box.w), Px(f.box.h)}},
-          {"score", Round(f.score, 10000)},
-          {"keypoints", keypoints}};
+  return face;
 }
 
 // One input's line: the faces, or why there are none.
@@ -110,7 +115,8 @@ void AddDetectCommand(CLI::App& app, int* exit_code) {
       "              \"keypoints\": [[x, y], ...]}], \"ms\": 6.1}\n"
       "Boxes are in pixels of the upright image (EXIF orientation applied):\n"
       "top-left corner and size. Keypoints: right eye, left eye, nose tip,\n"
-      "mouth centre, right ear, left ear (the subject's right and left).\n"
+      "mouth centre, right ear, left ear (the subject's right and left);\n"
+      "absent for a face only the SSD found.\n"
       "A file that cannot be read gives {\"file\": ..., \"error\": ...}; the\n"
       "others are still processed and the exit code is 1.\n\n" +
       DetectionOptionsHelp() +

@@ -62,7 +62,7 @@ void AddDetectionOptions(CLI::App* cmd, DetectorOptions* options) {
       ->default_str(DetectionModeName(options->mode));
   cmd->add_option("--min-face", options->min_face_px,
                   "Smallest face height in pixels that balanced and thorough "
-                  "look for; smaller costs more time. 0: the mode's own (24 "
+                  "look for; smaller costs more time. 0: the mode's own (20 "
                   "balanced, 12 thorough)")
       ->check(CLI::Range(0.0f, 4096.0f))
       ->capture_default_str();
@@ -107,18 +107,18 @@ std::string DetectionOptionsHelp() {
          "only\n"
          "  fast      the whole image and 4 large tiles\n"
          "  balanced  tiles down to --min-face pixels (default)\n"
-         "  thorough  denser tiles and a second look at doubtful faces: "
-         "slowest,\n"
-         "            finds the most\n"
+         "  thorough  finer tiles where coarser ones saw a small face, and the "
+         "SSD\n"
+         "            also on enlarged tiles: slowest, finds the most\n"
          "Detectors (--detector):\n"
          "  ensemble   BlazeFace and face-api's SSD (trained on WIDER FACE "
          "crowds),\n"
-         "             merged: finds the most faces. The SSD "
+         "             merged: finds the most faces (default). The SSD "
          "costs most:\n"
          "             ~0.45 s of CPU per 1024-px photo in balanced and "
          "thorough\n"
          "             (full resolution), ~0.19 s in fast (640 px)\n"
-         "  blazeface  Google MediaPipe BlazeFace alone (default): fast (~150 "
+         "  blazeface  Google MediaPipe BlazeFace alone: fast (~150 "
          "ms per "
          "1024-px\n"
          "             photo in balanced), best on faces that are not tiny\n"
