@@ -49,10 +49,16 @@ inline bool NamespacesAvailable() {
 // `argv` wrapped so that it runs with `private_tmp` mounted over /tmp (what
 // it writes to /tmp lands there, where a snapshot sees it) and, with
 // `no_network`, in a network namespace whose only interface is a down
-// loopback: no route to anywhere.
+// loopback: no route to anywhere. An empty `private_tmp` (the checkout
+// lives under /tmp, see PrivateTmpUsable) leaves /tmp as it is.
 inline std::vector<std::string> Isolated(std::vector<std::string> argv,
                                          const fs::path& private_tmp,
                                          bool no_network) {
+  if (private_tmp.empty()) {
+    std::vector<std::string> wrapped = {"unshare", no_network ? "-rn" : "-r"};
+    wrapped.insert(wrapped.end(), argv.begin(), argv.end());
+    return wrapped;
+  }
   std::vector<std::string> wrapped = {"unshare",
                                       no_network ? "-rmn" : "-rm",
                                       "sh",
