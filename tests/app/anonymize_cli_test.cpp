@@ -9,29 +9,17 @@
 #include <random>
 #include <string>
 
+#include "common/run_faceveil.h"
 #include "test_images.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 
-struct CommandRun {
-  int exit_code = -1;
-  std::string out;  // stdout + stderr
-};
+using faceveil::testing::CommandRun;
 
 CommandRun Faceveil(const std::string& args) {
-  const std::string cmd = std::string(FACEVEIL_BINARY) + " " + args + " 2>&1";
-  CommandRun run;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (!pipe) return run;
-  std::array<char, 4096> buf;
-  size_t n;
-  while ((n = fread(buf.data(), 1, buf.size(), pipe)) > 0)
-    run.out.append(buf.data(), n);
-  const int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+  return faceveil::testing::RunFaceveil(args);
 }
 
 class AnonymizeCliTest : public ::testing::Test {

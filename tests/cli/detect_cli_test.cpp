@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include "common/run_faceveil.h"
+
 namespace {
 
 struct CliRun {
@@ -21,19 +23,9 @@ struct CliRun {
 // Runs the faceveil command with `args` (already shell-quoted), capturing
 // stdout; stderr goes to the test log.
 CliRun Faceveil(const std::string& args) {
-  const std::string cmd = std::string("'") + FACEVEIL_BINARY + "' " + args;
-  CliRun run;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return run;
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
-  const int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  std::istringstream s(out);
-  for (std::string line; std::getline(s, line);) run.lines.push_back(line);
-  return run;
+  const auto run =
+      faceveil::testing::RunFaceveil(args, faceveil::testing::Stderr::kToLog);
+  return {run.exit_code, run.Lines()};
 }
 
 const std::string kAstronaut =

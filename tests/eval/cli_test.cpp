@@ -12,6 +12,8 @@
 #include <nlohmann/json.hpp>
 #include <string>
 
+#include "common/run_faceveil.h"
+
 namespace {
 
 namespace fs = std::filesystem;
@@ -23,19 +25,8 @@ struct Output {
 };
 
 Output RunFaceveil(const std::string& args) {
-  Output out;
-  const std::string command =
-      std::string(FACEVEIL_BINARY) + " " + args + " 2>&1";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (pipe == nullptr) return out;
-  std::array<char, 4096> buffer;
-  size_t n;
-  while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0) {
-    out.text.append(buffer.data(), n);
-  }
-  const int status = pclose(pipe);
-  out.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return out;
+  const auto run = faceveil::testing::RunFaceveil(args);
+  return {run.exit_code, run.out};
 }
 
 class EvalCli : public ::testing::Test {

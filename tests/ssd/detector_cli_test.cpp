@@ -6,25 +6,16 @@
 #include <cstdio>
 #include <string>
 
+#include "common/run_faceveil.h"
+
 namespace {
 
-struct CliRun {
-  int exit_code = -1;
-  std::string out;
-};
+using faceveil::testing::CommandRun;
+using CliRun = CommandRun;
 
 CliRun Faceveil(const std::string& args) {
-  const std::string cmd =
-      std::string("'") + FACEVEIL_BINARY + "' " + args + " 2>/dev/null";
-  CliRun run;
-  FILE* pipe = popen(cmd.c_str(), "r");
-  if (pipe == nullptr) return run;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, pipe)) > 0) run.out.append(buf, n);
-  const int status = pclose(pipe);
-  run.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return run;
+  return faceveil::testing::RunFaceveil(args,
+                                        faceveil::testing::Stderr::kDiscard);
 }
 
 const std::string kAstronaut =
