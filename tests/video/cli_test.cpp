@@ -11,6 +11,7 @@
 #include <string>
 
 #include "common/run_faceveil.h"
+#include "video/clip_test.h"
 
 namespace {
 
@@ -22,29 +23,7 @@ CommandRun Faceveil(const std::string& args) {
   return faceveil::testing::RunFaceveil(args);
 }
 
-class VideoCliTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    clips_made_ = std::system("bash '" FACEVEIL_SOURCE_DIR
-                              "/scripts/make-test-clips.sh' >&2") == 0;
-  }
-  void SetUp() override {
-    ASSERT_TRUE(clips_made_) << "scripts/make-test-clips.sh failed; it needs "
-                                "the ffmpeg CLI (scripts/setup.sh --test)";
-    dir_ = fs::temp_directory_path() /
-           ("faceveil_videocli_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  static std::string Clip(const std::string& name) {
-    return std::string(FACEVEIL_TESTDATA_DIR) + "/clips/v2/" + name;
-  }
-  static inline bool clips_made_ = false;
-  fs::path dir_;
-};
+class VideoCliTest : public faceveil::testing::ClipTest {};
 
 TEST_F(VideoCliTest, ClipPrintsItsSummary) {
   const fs::path out = dir_ / "out.mp4";

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "faceveil/video.h"
+#include "video/clip_test.h"
 
 namespace faceveil {
 namespace {
@@ -73,31 +74,7 @@ class RecordingProcessor : public FrameProcessor {
   std::atomic<int> peak_in_prepare_{0};
 };
 
-class PrepareStageTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    clips_made_ = std::system("bash '" FACEVEIL_SOURCE_DIR
-                              "/scripts/make-test-clips.sh' >&2") == 0;
-  }
-  void SetUp() override {
-    ASSERT_TRUE(clips_made_) << "scripts/make-test-clips.sh failed; it needs "
-                                "the ffmpeg CLI (scripts/setup.sh --test)";
-    dir_ = fs::temp_directory_path() /
-           ("faceveil_prepare_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  static std::string Clip(const std::string& name) {
-    return std::string(FACEVEIL_TESTDATA_DIR) + "/clips/v2/" + name;
-  }
-  std::string Out(const std::string& name) const {
-    return (dir_ / name).string();
-  }
-  static inline bool clips_made_ = false;
-  fs::path dir_;
-};
+class PrepareStageTest : public faceveil::testing::ClipTest {};
 
 TEST_F(PrepareStageTest, WorkersPrepareAheadAndProcessStaysInOrder) {
   VideoOptions options;

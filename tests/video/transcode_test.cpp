@@ -16,6 +16,7 @@
 
 #include "faceveil/video.h"
 #include "video/clip_probe.h"
+#include "video/clip_test.h"
 
 namespace faceveil {
 namespace {
@@ -63,39 +64,7 @@ std::vector<double> Sorted(std::vector<double> v) {
   return v;
 }
 
-class TranscodeTest : public ::testing::Test {
- protected:
-  static void SetUpTestSuite() {
-    const std::string cmd =
-        "bash '" FACEVEIL_SOURCE_DIR "/scripts/make-test-clips.sh' >&2";
-    clips_made_ = std::system(cmd.c_str()) == 0;
-  }
-  void SetUp() override {
-    ASSERT_TRUE(clips_made_) << "scripts/make-test-clips.sh failed; it needs "
-                                "the ffmpeg CLI (scripts/setup.sh --test)";
-    dir_ = fs::temp_directory_path() /
-           ("faceveil_video_" + std::to_string(getpid()) + "_" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
-  static std::string Clip(const std::string& name) {
-    return std::string(FACEVEIL_TESTDATA_DIR) + "/clips/v2/" + name;
-  }
-  std::string Out(const std::string& name) const {
-    return (dir_ / name).string();
-  }
-  size_t FilesInDir() const {
-    return std::distance(fs::directory_iterator(dir_),
-                         fs::directory_iterator());
-  }
-
-  static bool clips_made_;
-  fs::path dir_;
-};
-bool TranscodeTest::clips_made_ = false;
+class TranscodeTest : public faceveil::testing::ClipTest {};
 
 TEST_F(TranscodeTest, Mp4KeepsAudioFramesAndTimestamps) {
   MarkingProcessor marker;
