@@ -183,9 +183,9 @@ class FaceDetector final : public Detector {
     }
     if (!merge) return blazeface_ ? blazeface_faces : ssd_faces;
     std::vector<Face> faces;
-    for (EnsembleFace& e :
+    for (Face& f :
          MergeEnsemble(blazeface_faces, ssd_faces, ssd_preset_.merge)) {
-      if (e.face.score >= threshold) faces.push_back(e.face);
+      if (f.score >= threshold) faces.push_back(f);
     }
     return faces;
   }

@@ -15,9 +15,9 @@ struct Member {
 
 }  // namespace
 
-std::vector<EnsembleFace> MergeEnsemble(const std::vector<Face>& blazeface,
-                                        const std::vector<Face>& ssd,
-                                        const EnsembleOptions& options) {
+std::vector<Face> MergeEnsemble(const std::vector<Face>& blazeface,
+                                const std::vector<Face>& ssd,
+                                const EnsembleOptions& options) {
   std::vector<Member> all;
   all.reserve(blazeface.size() + ssd.size());
   for (const Face& f : blazeface) {
@@ -34,7 +34,7 @@ std::vector<EnsembleFace> MergeEnsemble(const std::vector<Face>& blazeface,
                    [](const Member& a, const Member& b) {
                      return a.face.score > b.face.score;
                    });
-  std::vector<EnsembleFace> out;
+  std::vector<Face> out;
   std::vector<bool> used(all.size(), false);
   for (size_t i = 0; i < all.size(); ++i) {
     if (used[i]) continue;
@@ -56,18 +56,19 @@ std::vector<EnsembleFace> MergeEnsemble(const std::vector<Face>& blazeface,
         any_ssd = true;
       }
     }
-    EnsembleFace merged;
-    merged.face = all[i].face;
-    if (any_blazeface) keypoints.WriteTo(&merged.face);
-    const Face with_keypoints = merged.face;
-    box.WriteTo(&merged.face);
-    merged.face.keypoints = with_keypoints.keypoints;
-    if (!any_blazeface) merged.face.keypoints = {};
+    // The box is the mean of every member; keypoints come from BlazeFace
+    // members only (the SSD has none).
+    Face merged = all[i].face;
+    box.WriteTo(&merged);
+    merged.keypoints = {};
     merged.has_keypoints = any_blazeface;
-    merged.face.has_keypoints = any_blazeface;
+    if (any_blazeface) {
+      Face blazeface_mean;
+      keypoints.WriteTo(&blazeface_mean);
+      merged.keypoints = blazeface_mean.keypoints;
+    }
     if (any_blazeface && any_ssd) {
-      merged.face.score =
-          ShiftScore(merged.face.score, options.agreement_logit_bonus);
+      merged.score = ShiftScore(merged.score, options.agreement_logit_bonus);
     }
     out.push_back(merged);
   }

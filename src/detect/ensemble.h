@@ -24,20 +24,16 @@ struct EnsembleOptions {
   float agreement_logit_bonus = 0;
 };
 
-// A merged face; `has_keypoints` when any BlazeFace member was in its group
-// (the keypoints are the score-weighted mean of those members only).
-struct EnsembleFace {
-  Face face;
-  bool has_keypoints = false;
-};
-
 // Weighted NMS over both lists after calibration: the best remaining
 // candidate and every remaining one with IoU above the threshold form a
 // group; its box is the score-weighted mean of all members, its score the
-// best calibrated score. Ordered by descending score.
-std::vector<EnsembleFace> MergeEnsemble(const std::vector<Face>& blazeface,
-                                        const std::vector<Face>& ssd,
-                                        const EnsembleOptions& options);
+// best calibrated score (plus the agreement bonus when both models are in
+// the group). A merged face has_keypoints when any BlazeFace member was in
+// its group: the score-weighted mean of those members only. Groups come in
+// the order of their best member's calibrated score.
+std::vector<Face> MergeEnsemble(const std::vector<Face>& blazeface,
+                                const std::vector<Face>& ssd,
+                                const EnsembleOptions& options);
 
 }  // namespace faceveil
 
