@@ -4,6 +4,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 #include <string>
+#include <utility>
 
 extern "C" {
 #include <libavutil/display.h>
@@ -88,13 +89,9 @@ Result<FramePtr> FromBgrConverter::Convert(const cv::Mat& bgr) {
       format_, kSwsFlags, nullptr, nullptr, nullptr);
   sws_.reset(ctx);
   if (ctx == nullptr) return Status::Internal("cannot convert BGR for encoder");
-  FramePtr frame(av_frame_alloc());
-  if (!frame) return Status::TooLarge("out of memory for a frame");
-  frame->width = width_;
-  frame->height = height_;
-  frame->format = format_;
-  int err = av_frame_get_buffer(frame.get(), 0);
-  if (err < 0) return AvStatus(err, "allocating a frame");
+  auto made = NewFrame();
+  if (!made.ok()) return made.status();
+  FramePtr frame = std::move(made).value();
   const uint8_t* src[4] = {bgr.data, nullptr, nullptr, nullptr};
   int src_stride[4] = {static_cast<int>(bgr.step), 0, 0, 0};
   int rows = sws_scale(ctx, src, src_stride, 0, bgr.rows, frame->data,
@@ -103,11 +100,7 @@ Result<FramePtr> FromBgrConverter::Convert(const cv::Mat& bgr) {
   return frame;
 }
 
-Result<FramePtr> FromBgrConverter::ConvertI420(const cv::Mat& bgr) {
-  // OpenCV's BGR to I420 (BT.601, limited range: the inverse of what
-  // swscale does by default on the way in) is SIMD and parallel; swscale
-  // 5.1 has no fast path from BGR24 and takes ~4x longer at 1080p.
-  cv::cvtColor(bgr, i420_, cv::COLOR_BGR2YUV_I420);
+Result<FramePtr> FromBgrConverter::NewFrame() const {
   FramePtr frame(av_frame_alloc());
   if (!frame) return Status::TooLarge("out of memory for a frame");
   frame->width = width_;
@@ -115,6 +108,17 @@ Result<FramePtr> FromBgrConverter::ConvertI420(const cv::Mat& bgr) {
   frame->format = format_;
   int err = av_frame_get_buffer(frame.get(), 0);
   if (err < 0) return AvStatus(err, "allocating a frame");
+  return frame;
+}
+
+Result<FramePtr> FromBgrConverter::ConvertI420(const cv::Mat& bgr) {
+  // OpenCV's BGR to I420 (BT.601, limited range: the inverse of what
+  // swscale does by default on the way in) is SIMD and parallel; swscale
+  // 5.1 has no fast path from BGR24 and takes ~4x longer at 1080p.
+  cv::cvtColor(bgr, i420_, cv::COLOR_BGR2YUV_I420);
+  auto made = NewFrame();
+  if (!made.ok()) return made.status();
+  FramePtr frame = std::move(made).value();
   const uint8_t* y = i420_.data;
   const uint8_t* u = y + static_cast<size_t>(width_) * height_;
   const uint8_t* v = u + static_cast<size_t>(width_ / 2) * (height_ / 2);

@@ -43,6 +43,8 @@ class FromBgrConverter {
 
  private:
   Result<FramePtr> ConvertI420(const cv::Mat& bgr);
+  // An empty encoder frame of this converter's size and format.
+  Result<FramePtr> NewFrame() const;
   int width_;
   int height_;
   AVPixelFormat format_;
