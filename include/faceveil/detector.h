@@ -62,9 +62,11 @@ enum class DetectorModels {
   kEnsemble,   // both, merged with per-model score calibration
   kBlazeFace,  // BlazeFace only (the multi-scale tiling of DetectionMode)
   kSsd,        // the SSD only (its passes for the DetectionMode)
+  kCrowdNet,   // faceveil's own detector (docs/CROWDNET.md): one pass at the
+               // photo's own resolution finds faces down to ~10 px
 };
 
-// "ensemble", "blazeface", "ssd".
+// "ensemble", "blazeface", "ssd", "crowdnet".
 const char* DetectorModelsName(DetectorModels models);
 // Parses a name as printed by DetectorModelsName().
 Result<DetectorModels> ParseDetectorModels(const std::string& name);

@@ -69,7 +69,8 @@ const std::map<std::string, Setter>& Setters() {
          Result<DetectionMode> mode = ParseDetectionMode(v);
          if (!mode.ok()) return mode.status();
          o->detector.mode = *mode;
-         o->detector.score_threshold = DefaultScoreThreshold(*mode);
+         o->detector.score_threshold =
+             DefaultScoreThreshold(*mode, o->detector.models);
          return Status::Ok();
        }},
       {"min-face",

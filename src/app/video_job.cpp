@@ -24,8 +24,10 @@ namespace {
 // chose one; otherwise the one measured for the single mode.
 Result<std::unique_ptr<Detector>> MakeBetweenDetector(const Detector& full) {
   DetectorOptions options = full.options();
-  if (options.score_threshold == DefaultScoreThreshold(options.mode)) {
-    options.score_threshold = DefaultScoreThreshold(DetectionMode::kSingle);
+  if (options.score_threshold ==
+      DefaultScoreThreshold(options.mode, options.models)) {
+    options.score_threshold =
+        DefaultScoreThreshold(DetectionMode::kSingle, options.models);
   }
   options.mode = DetectionMode::kSingle;
   return Detector::Create(options);

@@ -9,6 +9,8 @@
 #include <string>
 #include <utility>
 
+#include "crowdnet/crowdnet.h"
+#include "crowdnet/passes.h"
 #include "detect/blazeface.h"
 #include "detect/embedded_models.h"
 #include "detect/ensemble.h"
@@ -50,7 +52,8 @@ Status CheckOptions(const DetectorOptions& o) {
   }
   if (o.models != DetectorModels::kEnsemble &&
       o.models != DetectorModels::kBlazeFace &&
-      o.models != DetectorModels::kSsd) {
+      o.models != DetectorModels::kSsd &&
+      o.models != DetectorModels::kCrowdNet) {
     return Status::InvalidArgument("unknown detector models");
   }
   if (o.ssd_long_side != 0 &&
@@ -98,7 +101,10 @@ SsdPreset SsdPresetFor(const DetectorOptions& o) {
   p.merge.iou_threshold = o.nms_iou_threshold;
   p.passes.whole_long_side = 0;
   const bool ssd_only = o.models == DetectorModels::kSsd;
-  if (o.models == DetectorModels::kBlazeFace) return p;
+  if (o.models == DetectorModels::kBlazeFace ||
+      o.models == DetectorModels::kCrowdNet) {
+    return p;
+  }
   switch (o.mode) {
     case DetectionMode::kSingle:
       // MediaPipe's behaviour: BlazeFace alone, unless only the SSD runs.
@@ -124,14 +130,55 @@ SsdPreset SsdPresetFor(const DetectorOptions& o) {
   return p;
 }
 
+// Measured on WIDER val (eval/results.md): the highest privacy recall at
+// <= 1 false positive per image.
+float CrowdNetThreshold(DetectionMode mode) {
+  switch (mode) {
+    case DetectionMode::kSingle:
+      return 0.5f;
+    case DetectionMode::kFast:
+      return 0.5f;
+    case DetectionMode::kBalanced:
+      return 0.5f;
+    case DetectionMode::kThorough:
+      return 0.5f;
+  }
+  return 0.5f;
+}
+
+// CrowdNet's passes per mode (crowdnet/passes.h). The network was trained on
+// faces from ~4 px up at 0.5-1.8x their photos' scale, so the photo's own
+// resolution is its working point; halved copies down to 640 px find the
+// faces too large for its receptive field.
+crowdnet::PassOptions CrowdNetPresetFor(const DetectorOptions& o) {
+  crowdnet::PassOptions p;
+  switch (o.mode) {
+    case DetectionMode::kSingle:
+      p.max_long_side = 640;  // one inference, faces >= ~16 px at 1024
+      break;
+    case DetectionMode::kFast:
+      p.max_long_side = 1024;
+      break;
+    case DetectionMode::kBalanced:
+      break;  // the photo's own pixels, tiled above 4 MP
+    case DetectionMode::kThorough:
+      p.scale = 2;  // faces under 10 px reach the sizes it learnt best
+      break;
+  }
+  return p;
+}
+
 class FaceDetector final : public Detector {
  public:
   FaceDetector(DetectorOptions options, std::unique_ptr<BlazeFace> blazeface,
-               std::unique_ptr<ssd::SsdMobileNet> ssd)
+               std::unique_ptr<ssd::SsdMobileNet> ssd,
+               std::unique_ptr<crowdnet::CrowdNet> crowdnet)
       : options_(std::move(options)),
         blazeface_(std::move(blazeface)),
         ssd_(std::move(ssd)),
-        ssd_preset_(SsdPresetFor(options_)) {
+        crowdnet_(std::move(crowdnet)),
+        ssd_preset_(SsdPresetFor(options_)),
+        crowdnet_preset_(CrowdNetPresetFor(options_)) {
     if (blazeface_) {
       multiscale_ = MultiScalePreset(options_, blazeface_->spec());
     }
@@ -155,6 +202,10 @@ class FaceDetector final : public Detector {
  private:
   Result<std::vector<Face>> DetectChecked(const cv::Mat& image) const {
     const float threshold = options_.score_threshold;
+    if (crowdnet_) {
+      return crowdnet::DetectPasses(*crowdnet_, image, crowdnet_preset_,
+                                    threshold, options_.nms_iou_threshold);
+    }
     const bool use_ssd = ssd_ && ssd_preset_.runs();
     const bool merge = blazeface_ && use_ssd;
     std::vector<Face> blazeface_faces, ssd_faces;
@@ -210,9 +261,11 @@ class FaceDetector final : public Detector {
   }
 
   const DetectorOptions options_;
-  const std::unique_ptr<BlazeFace> blazeface_;    // null: kSsd
-  const std::unique_ptr<ssd::SsdMobileNet> ssd_;  // null: not needed
+  const std::unique_ptr<BlazeFace> blazeface_;          // null: kSsd
+  const std::unique_ptr<ssd::SsdMobileNet> ssd_;        // null: not needed
+  const std::unique_ptr<crowdnet::CrowdNet> crowdnet_;  // null: not needed
   const SsdPreset ssd_preset_;
+  const crowdnet::PassOptions crowdnet_preset_;
   MultiScaleOptions multiscale_;
 };
 
@@ -241,6 +294,13 @@ Result<std::unique_ptr<BlazeFace>> CreateBlazeFace(
 Result<std::unique_ptr<Detector>> CreateDetector(
     const DetectorOptions& options) {
   FACEVEIL_RETURN_IF_ERROR(CheckOptions(options));
+  if (options.models == DetectorModels::kCrowdNet) {
+    Result<std::unique_ptr<crowdnet::CrowdNet>> net =
+        crowdnet::CrowdNet::Create();
+    if (!net.ok()) return net.status();
+    return std::unique_ptr<Detector>(
+        new FaceDetector(options, nullptr, nullptr, std::move(net).value()));
+  }
   std::unique_ptr<BlazeFace> blazeface;
   if (options.models != DetectorModels::kSsd) {
     Result<std::unique_ptr<BlazeFace>> net = CreateBlazeFace(options);
@@ -255,7 +315,7 @@ Result<std::unique_ptr<Detector>> CreateDetector(
     ssd = std::move(net).value();
   }
   return std::unique_ptr<Detector>(
-      new FaceDetector(options, std::move(blazeface), std::move(ssd)));
+      new FaceDetector(options, std::move(blazeface), std::move(ssd), nullptr));
 }
 
 }  // namespace
@@ -268,17 +328,21 @@ const char* DetectorModelsName(DetectorModels models) {
       return "blazeface";
     case DetectorModels::kSsd:
       return "ssd";
+    case DetectorModels::kCrowdNet:
+      return "crowdnet";
   }
   return "unknown";
 }
 
 Result<DetectorModels> ParseDetectorModels(const std::string& name) {
-  for (DetectorModels m : {DetectorModels::kEnsemble,
-                           DetectorModels::kBlazeFace, DetectorModels::kSsd}) {
+  for (DetectorModels m :
+       {DetectorModels::kEnsemble, DetectorModels::kBlazeFace,
+        DetectorModels::kSsd, DetectorModels::kCrowdNet}) {
     if (name == DetectorModelsName(m)) return m;
   }
-  return Status::InvalidArgument("unknown detector \"" + name +
-                                 "\"; expected ensemble, blazeface or ssd");
+  return Status::InvalidArgument(
+      "unknown detector \"" + name +
+      "\"; expected ensemble, blazeface, ssd or crowdnet");
 }
 
 const char* ModelKindName(ModelKind kind) {
@@ -327,6 +391,7 @@ Result<DetectionMode> ParseDetectionMode(const std::string& name) {
 }
 
 float DefaultScoreThreshold(DetectionMode mode, DetectorModels models) {
+  if (models == DetectorModels::kCrowdNet) return CrowdNetThreshold(mode);
   // BlazeFace: its multi-scale presets' own (detect/multiscale.h). A
   // single-mode ensemble is BlazeFace alone.
   if (models == DetectorModels::kBlazeFace ||

@@ -184,3 +184,24 @@ TEST(ReportTest, RejectsMalformedFaces) {
 
 }  // namespace
 }  // namespace faceveil
+
+namespace faceveil {
+namespace {
+
+// Regression (issue 13): with `serve --detector blazeface`, choosing a mode
+// on the page set the ensemble's threshold for that mode.
+TEST(SettingsTest, ModeTakesTheThresholdOfThePipelinesModels) {
+  for (DetectorModels m :
+       {DetectorModels::kBlazeFace, DetectorModels::kSsd,
+        DetectorModels::kEnsemble, DetectorModels::kCrowdNet}) {
+    PipelineOptions o;
+    o.detector.models = m;
+    ASSERT_TRUE(ApplySetting(&o, "mode", "fast").ok());
+    EXPECT_FLOAT_EQ(o.detector.score_threshold,
+                    DefaultScoreThreshold(DetectionMode::kFast, m))
+        << DetectorModelsName(m);
+  }
+}
+
+}  // namespace
+}  // namespace faceveil

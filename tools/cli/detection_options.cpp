@@ -22,6 +22,8 @@ void AddDetectionOptions(CLI::App* cmd, DetectorOptions* options) {
       {DetectorModelsName(DetectorModels::kBlazeFace),
        DetectorModels::kBlazeFace},
       {DetectorModelsName(DetectorModels::kSsd), DetectorModels::kSsd},
+      {DetectorModelsName(DetectorModels::kCrowdNet),
+       DetectorModels::kCrowdNet},
   };
   // Before --mode and --threshold (CLI11 applies options in the order they
   // are added): the threshold follows both the detector and the mode, and
@@ -37,7 +39,7 @@ void AddDetectionOptions(CLI::App* cmd, DetectorOptions* options) {
          "below)")
       ->transform(
           CLI::CheckedTransformer(detectors, CLI::ignore_case).description(""))
-      ->type_name("ensemble|blazeface|ssd")
+      ->type_name("ensemble|blazeface|ssd|crowdnet")
       ->default_str(DetectorModelsName(options->models));
   const std::map<std::string, DetectionMode> modes = {
       {DetectionModeName(DetectionMode::kSingle), DetectionMode::kSingle},

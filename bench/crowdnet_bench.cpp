@@ -1,0 +1,113 @@
+// CrowdNet on OpenCV DNN at one thread, beside the YuNet_n peer on the same
+// engine in the same run (the peer only when ../shared/peers is there: it is
+// measured, never shipped): one inference at 640x640 and 1024x768
+// (preprocessing and decoding included for CrowdNet), and each --mode's
+// whole detection of a 1024x768 photo.
+//
+//   build/bench/crowdnet_bench --benchmark_min_time=2
+#include <benchmark/benchmark.h>
+
+#include <filesystem>
+#include <opencv2/core.hpp>
+#include <opencv2/dnn.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "crowdnet/crowdnet.h"
+#include "faceveil/detector.h"
+
+namespace faceveil::crowdnet {
+namespace {
+
+const std::string kPeer =
+    std::string(FACEVEIL_SHARED_DIR) + "/peers/yunet_n_640_640.onnx";
+
+cv::Mat Photo(cv::Size size) {
+  cv::Mat p = cv::imread(std::string(FACEVEIL_TESTDATA_DIR) + "/messi5.jpg");
+  if (p.empty()) p = cv::Mat(342, 548, CV_8UC3, cv::Scalar::all(128));
+  cv::Mat out;
+  cv::resize(p, out, size);
+  return out;
+}
+
+void BM_CrowdNetInference(benchmark::State& state) {
+  cv::setNumThreads(1);
+  Result<std::unique_ptr<CrowdNet>> net = CrowdNet::Create();
+  if (!net.ok()) {
+    state.SkipWithError(net.status().ToString().c_str());
+    return;
+  }
+  const cv::Mat image = Photo(
+      {static_cast<int>(state.range(0)), static_cast<int>(state.range(1))});
+  const cv::Rect all(0, 0, image.cols, image.rows);
+  for (auto _ : state) {
+    Result<std::vector<Face>> faces =
+        (*net)->DetectCandidates(image, all, 1.0f, 0.3f);
+    if (!faces.ok()) {
+      state.SkipWithError(faces.status().ToString().c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(faces->size());
+  }
+}
+BENCHMARK(BM_CrowdNetInference)
+    ->Args({640, 640})
+    ->Args({1024, 768})
+    ->Unit(benchmark::kMillisecond);
+
+// The network alone, as the peer below is measured.
+void BM_YuNetPeerInference(benchmark::State& state) {
+  if (!std::filesystem::exists(kPeer)) {
+    state.SkipWithError("the peer model is not in ../shared/peers");
+    return;
+  }
+  cv::setNumThreads(1);
+  cv::dnn::Net net = cv::dnn::readNetFromONNX(kPeer);
+  const cv::Mat image = Photo(
+      {static_cast<int>(state.range(0)), static_cast<int>(state.range(1))});
+  const cv::Mat blob = cv::dnn::blobFromImage(image);  // raw BGR 0..255
+  std::vector<cv::Mat> outs;
+  for (auto _ : state) {
+    net.setInput(blob);
+    net.forward(outs, net.getUnconnectedOutLayersNames());
+    benchmark::DoNotOptimize(outs.size());
+  }
+}
+BENCHMARK(BM_YuNetPeerInference)
+    ->Args({640, 640})
+    ->Args({1024, 768})
+    ->Unit(benchmark::kMillisecond);
+
+void BM_CrowdNetDetectMode(benchmark::State& state) {
+  cv::setNumThreads(1);
+  DetectorOptions o;
+  o.models = DetectorModels::kCrowdNet;
+  o.mode = static_cast<DetectionMode>(state.range(0));
+  o.score_threshold = DefaultScoreThreshold(o.mode, o.models);
+  Result<std::unique_ptr<Detector>> d = Detector::Create(o);
+  if (!d.ok()) {
+    state.SkipWithError(d.status().ToString().c_str());
+    return;
+  }
+  state.SetLabel(DetectionModeName(o.mode));
+  const cv::Mat image = Photo({1024, 768});
+  for (auto _ : state) {
+    Result<std::vector<Face>> faces = (*d)->Detect(image);
+    if (!faces.ok()) {
+      state.SkipWithError(faces.status().ToString().c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(faces->size());
+  }
+}
+BENCHMARK(BM_CrowdNetDetectMode)
+    ->Arg(static_cast<int>(DetectionMode::kSingle))
+    ->Arg(static_cast<int>(DetectionMode::kFast))
+    ->Arg(static_cast<int>(DetectionMode::kBalanced))
+    ->Arg(static_cast<int>(DetectionMode::kThorough))
+    ->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace faceveil::crowdnet
+
+BENCHMARK_MAIN();

@@ -1,0 +1,170 @@
+#include "crowdnet/crowdnet.h"
+
+#include <opencv2/dnn.hpp>
+#include <opencv2/imgproc.hpp>
+#include <string>
+#include <utility>
+
+#include "crowdnet/decode.h"
+
+extern "C" {
+extern const uint8_t faceveil_model_crowdnet[];
+extern const uint8_t faceveil_model_crowdnet_end[];
+}
+
+namespace faceveil::crowdnet {
+namespace {
+
+// The network's input normalization (train/data.py): (pixel - 128) / 128.
+constexpr double kMean = 128.0;
+constexpr double kScale = 1.0 / 128.0;
+
+Result<cv::dnn::Net> BuildNet(const std::vector<uint8_t>& onnx) {
+  try {
+    cv::dnn::Net net = cv::dnn::readNetFromONNX(
+        reinterpret_cast<const char*>(onnx.data()), onnx.size());
+    if (net.empty()) return Status::Corrupt("the ONNX graph is empty");
+    net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+    net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+    return net;
+  } catch (const cv::Exception& e) {
+    return Status::Corrupt(std::string("not a CrowdNet ONNX model: ") +
+                           e.what());
+  }
+}
+
+std::vector<std::string> OutputNames() {
+  return {kOutputNames.begin(), kOutputNames.end()};
+}
+
+Result<std::vector<cv::Mat>> RunNet(cv::dnn::Net& net, const cv::Mat& blob) {
+  std::vector<cv::Mat> outs;
+  net.setInput(blob);
+  net.forward(outs, OutputNames());
+  if (outs.size() != kOutputNames.size()) {
+    return Status::Corrupt("the model has " + std::to_string(outs.size()) +
+                           " outputs, CrowdNet has 6");
+  }
+  const int h = blob.size[2], w = blob.size[3];
+  for (size_t i = 0; i < outs.size(); ++i) {
+    const int stride = kStrides[i / 2];
+    const int channels = i % 2 == 0 ? 1 : 4;
+    const cv::Mat& o = outs[i];
+    if (o.type() != CV_32F || o.dims != 4 || o.size[0] != 1 ||
+        o.size[1] != channels || o.size[2] != h / stride ||
+        o.size[3] != w / stride) {
+      return Status::Corrupt(std::string("output ") + kOutputNames[i] +
+                             " does not have CrowdNet's shape");
+    }
+  }
+  return outs;
+}
+
+}  // namespace
+
+CrowdNet::CrowdNet(std::span<const uint8_t> onnx)
+    : onnx_(onnx.begin(), onnx.end()),
+      pool_([this]() { return BuildNet(onnx_); }) {}
+
+Result<std::unique_ptr<CrowdNet>> CrowdNet::Create() {
+  Result<std::unique_ptr<CrowdNet>> net = Create(std::span<const uint8_t>(
+      faceveil_model_crowdnet, faceveil_model_crowdnet_end));
+  if (!net.ok()) return net.status().WithContext("embedded model crowdnet");
+  return net;
+}
+
+Result<std::unique_ptr<CrowdNet>> CrowdNet::Create(
+    std::span<const uint8_t> onnx) {
+  if (onnx.empty()) return Status::Corrupt("the model file is empty");
+  std::unique_ptr<CrowdNet> model(new CrowdNet(onnx));
+  // Build one network and run it once: a file that parses but is not
+  // CrowdNet (other outputs, other strides) fails here, not on a photo.
+  Result<cv::dnn::Net> net = BuildNet(model->onnx_);
+  if (!net.ok()) return net.status();
+  try {
+    const int shape[] = {1, 3, 64, 64};
+    cv::Mat probe(4, shape, CV_32F, cv::Scalar(0));
+    Result<std::vector<cv::Mat>> outs = RunNet(*net, probe);
+    if (!outs.ok()) return outs.status();
+  } catch (const cv::Exception& e) {
+    return Status::Corrupt(std::string("the model does not run: ") + e.what());
+  }
+  model->pool_.Add(std::move(net).value());
+  return model;
+}
+
+Result<std::vector<cv::Mat>> CrowdNet::Forward(const cv::Mat& blob) const {
+  if (blob.dims != 4 || blob.size[0] != 1 || blob.size[1] != 3 ||
+      blob.size[2] % kInputAlign != 0 || blob.size[3] % kInputAlign != 0 ||
+      blob.size[2] <= 0 || blob.size[3] <= 0) {
+    return Status::InvalidArgument(
+        "CrowdNet input must be 1x3xHxW with H and W multiples of 32");
+  }
+  Result<NetPool::Lease> lease = pool_.Borrow();
+  if (!lease.ok()) return lease.status();
+  try {
+    return RunNet(lease->net(), blob);
+  } catch (const cv::Exception& e) {
+    return Status::Internal(std::string("CrowdNet inference failed: ") +
+                            e.what());
+  }
+}
+
+Result<std::vector<Face>> CrowdNet::DetectCandidates(const cv::Mat& image,
+                                                     const cv::Rect& region,
+                                                     float scale,
+                                                     float min_score) const {
+  const cv::Rect r = region & cv::Rect(0, 0, image.cols, image.rows);
+  if (r.empty() || !(scale > 0)) {
+    return Status::InvalidArgument("empty CrowdNet region");
+  }
+  const int w = std::max(1, static_cast<int>(std::lround(r.width * scale)));
+  const int h = std::max(1, static_cast<int>(std::lround(r.height * scale)));
+  if (w > kMaxInputSide || h > kMaxInputSide) {
+    return Status::InvalidArgument("CrowdNet input over " +
+                                   std::to_string(kMaxInputSide) + " pixels");
+  }
+  cv::Mat bgr;
+  const cv::Mat roi = image(r);
+  switch (image.channels()) {
+    case 1:
+      cv::cvtColor(roi, bgr, cv::COLOR_GRAY2BGR);
+      break;
+    case 4:
+      cv::cvtColor(roi, bgr, cv::COLOR_BGRA2BGR);
+      break;
+    default:
+      bgr = roi;
+  }
+  if (w != r.width || h != r.height) {
+    cv::Mat resized;
+    cv::resize(bgr, resized, cv::Size(w, h), 0, 0,
+               scale < 1 ? cv::INTER_AREA : cv::INTER_LINEAR);
+    bgr = resized;
+  }
+  // Pad bottom and right to multiples of 32 with the value that normalizes
+  // to 0 (the training crops' borders were mid-grey too).
+  const int pw = (w + kInputAlign - 1) / kInputAlign * kInputAlign;
+  const int ph = (h + kInputAlign - 1) / kInputAlign * kInputAlign;
+  cv::Mat padded;
+  cv::copyMakeBorder(bgr, padded, 0, ph - h, 0, pw - w, cv::BORDER_CONSTANT,
+                     cv::Scalar::all(kMean));
+  const cv::Mat blob = cv::dnn::blobFromImage(
+      padded, kScale, cv::Size(), cv::Scalar::all(kMean), false, false, CV_32F);
+  Result<std::vector<cv::Mat>> outs = Forward(blob);
+  if (!outs.ok()) return outs.status();
+  InputPlacement placement;
+  placement.scale = static_cast<float>(w) / r.width;
+  placement.offset_x = static_cast<float>(r.x);
+  placement.offset_y = static_cast<float>(r.y);
+  placement.width = w;
+  placement.height = h;
+  std::vector<Face> faces;
+  for (size_t level = 0; level < kStrides.size(); ++level) {
+    DecodeGrid((*outs)[2 * level], (*outs)[2 * level + 1], kStrides[level],
+               min_score, placement, &faces);
+  }
+  return faces;
+}
+
+}  // namespace faceveil::crowdnet
