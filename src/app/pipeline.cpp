@@ -1,9 +1,44 @@
 #include "faceveil/pipeline.h"
 
+#include <algorithm>
 #include <chrono>
+#include <cstdio>
 #include <utility>
 
 namespace faceveil {
+namespace {
+
+// The area of `box` inside a width x height image.
+double ClippedArea(const Box& box, int width, int height) {
+  const double w =
+      std::min<double>(box.x + box.w, width) - std::max<double>(box.x, 0);
+  const double h =
+      std::min<double>(box.y + box.h, height) - std::max<double>(box.y, 0);
+  return w > 0 && h > 0 ? w * h : 0;
+}
+
+// Refuses a selection that would hide more than kMaxSelectionCoverage
+// images' worth of area (see pipeline.h).
+Status CheckCoverage(const Selection& selection,
+                     const AnonymizeOptions& anonymize, int width, int height) {
+  double area = 0;
+  for (const Face& face : selection.faces) {
+    area += ClippedArea(MaskRegion(face, anonymize), width, height);
+  }
+  for (const Box& box : selection.regions) {
+    area += ClippedArea(box, width, height);
+  }
+  const double coverage = area / (static_cast<double>(width) * height);
+  if (coverage <= kMaxSelectionCoverage) return Status::Ok();
+  char text[160];
+  std::snprintf(text, sizeof text,
+                "the faces and regions to hide cover %.0f times the image's "
+                "area; at most %.0f in one request",
+                coverage, kMaxSelectionCoverage);
+  return Status::TooLarge(text);
+}
+
+}  // namespace
 
 Result<std::unique_ptr<Pipeline>> Pipeline::Create(
     const PipelineOptions& options) {
@@ -75,6 +110,8 @@ Result<AnonymizedImage> Pipeline::AnonymizeSelection(
   report.width = image->pixels.cols;
   report.height = image->pixels.rows;
   report.input_format = image->format;
+  FACEVEIL_RETURN_IF_ERROR(CheckCoverage(
+      selection, anonymize, image->pixels.cols, image->pixels.rows));
   report.faces = selection.faces;
   FACEVEIL_RETURN_IF_ERROR(
       faceveil::Anonymize(image->pixels, selection.faces, anonymize));

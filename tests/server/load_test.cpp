@@ -1,6 +1,7 @@
 // Load test of `faceveil serve` on loopback: concurrent uploads of real
 // photos with malformed requests mixed in (bad multipart, wrong content
-// type, oversized bodies, garbage bytes, slow and abandoned requests).
+// type, oversized bodies, garbage bytes, slow and abandoned requests), then
+// /api/health while 30 connections stall mid-header.
 //
 // Checked: every request is answered; good requests get 200 and bad ones
 // their 4xx, never a 5xx, while the clients stay within the server's
@@ -103,6 +104,26 @@ std::string RawExchange(int port, const std::string& bytes, int pieces = 1,
   for (ssize_t n; (n = recv(fd, buf, sizeof buf, 0)) > 0;) got.append(buf, n);
   close(fd);
   return got;
+}
+
+// A connection that sends the start of a request and then nothing (a
+// client stalled mid-header); -1 when it could not connect.
+int OpenStalled(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return -1;
+  }
+  const std::string start =
+      "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
+      "\r\nX-Stalled: ";
+  send(fd, start.data(), start.size(), MSG_NOSIGNAL);
+  return fd;
 }
 
 int StatusOf(const std::string& raw) {
@@ -316,6 +337,41 @@ TEST(ServerLoadTest, AnswersEveryRequestWithBoundedMemory) {
   }
   std::printf("[load] busy (503) above the limit: %d of %zu\n", busy,
               above.size());
+
+  // Slow clients: 30 connections stalled mid-header (they used to take
+  // every worker thread, and /api/health stopped answering). Every health
+  // check must be answered while they stall.
+  {
+    constexpr int kStalled = 30;
+    constexpr int kChecks = 40;
+    std::vector<int> stalled;
+    for (int i = 0; i < kStalled; ++i) {
+      const int fd = OpenStalled(server.port());
+      ASSERT_GE(fd, 0);
+      stalled.push_back(fd);
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+    std::vector<double> ms;
+    int answered = 0;
+    for (int i = 0; i < kChecks; ++i) {
+      httplib::Client check("127.0.0.1", server.port());
+      check.set_read_timeout(5, 0);
+      const auto start = Clock::now();
+      auto res = check.Get("/api/health");
+      ms.push_back(
+          std::chrono::duration<double, std::milli>(Clock::now() - start)
+              .count());
+      if (res && res->status == 200) ++answered;
+    }
+    std::sort(ms.begin(), ms.end());
+    std::printf(
+        "[load] /api/health with %d connections stalled mid-header: %d of %d "
+        "answered; latency ms p50 %.1f p95 %.1f max %.1f\n",
+        kStalled, answered, kChecks, ms[ms.size() / 2],
+        ms[std::min(ms.size() - 1, ms.size() * 95 / 100)], ms.back());
+    EXPECT_EQ(answered, kChecks) << "stalled clients locked others out";
+    for (int fd : stalled) close(fd);
+  }
 
   // Still healthy and correct.
   httplib::Client client("127.0.0.1", server.port());

@@ -9,6 +9,7 @@
 #include <string>
 #include <thread>
 
+#include "access.h"
 #include "commands.h"
 #include "detection_options.h"
 #include "faceveil/settings.h"
@@ -24,6 +25,47 @@ struct ServeArgs {
   int max_upload_mb = 64;
   bool quiet = false;
 };
+
+// The first line says where to open the page ("(port N)" in it is what
+// scripts and tests read); on an address other than loopback it says that
+// the server is reachable from the network and which Host names it takes.
+void PrintWhereToOpen(const server::ServerOptions& options,
+                      const server::Server& server) {
+  if (server::IsLoopbackAddress(options.host)) {
+    std::cout << "faceveil: open " << server.url() << " in your browser (port "
+              << server.port()
+              << "). Only this computer can reach it; nothing leaves it. "
+                 "Ctrl+C stops.\n"
+              << std::flush;
+    return;
+  }
+  const bool wildcard = options.host == "0.0.0.0" || options.host == "::";
+  std::cout << "faceveil: listening on " << options.host << " (port "
+            << server.port() << "), reachable from the network"
+            << (wildcard ? " on every address of this computer" : "")
+            << ". Ctrl+C stops.\n";
+  const std::string port = std::to_string(server.port());
+  std::cout << "  Open "
+            << (wildcard ? "http://ADDRESS:" + port +
+                               "/ with an address of this computer, or " +
+                               server.url() + " on it"
+                         : server.url());
+  if (!options.allowed_hosts.empty()) {
+    std::cout << " (or by a name given with --allow-host:";
+    for (const std::string& name : options.allowed_hosts) {
+      std::cout << " " << name;
+    }
+    std::cout << ")";
+  }
+  std::cout << ". Requests naming any other host are refused, so that web "
+               "pages elsewhere cannot use the server through a browser.\n"
+            << std::flush;
+  std::cerr << "faceveil serve: WARNING: anyone who can reach this computer "
+               "on port "
+            << server.port()
+            << " can use the server and see the photos sent to it; the "
+               "connection is not encrypted.\n";
+}
 
 int RunServe(ServeArgs& args) {
   args.server.settings = args.settings.Given();
@@ -50,17 +92,7 @@ int RunServe(ServeArgs& args) {
                ? kExitUsage
                : kExitFailures;
   }
-  if (args.server.host != "127.0.0.1" && args.server.host != "localhost" &&
-      args.server.host != "::1") {
-    std::cerr << "faceveil serve: WARNING: listening on " << args.server.host
-              << ": anyone who can reach this machine can use the server "
-                 "and see the photos sent to it.\n";
-  }
-  std::cout << "faceveil: open " << (*server)->url()
-            << " in your browser (port " << (*server)->port()
-            << "). Nothing leaves this computer. Ctrl+C stops.\n"
-            << std::flush;
-
+  PrintWhereToOpen(args.server, **server);
   std::thread waiter([&server, &stop_signals] {
     int sig = 0;
     sigwait(&stop_signals, &sig);
@@ -88,6 +120,12 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
                   "Address to listen on; 0.0.0.0 opens it to your network "
                   "(not recommended)")
       ->capture_default_str();
+  cmd->add_option("--allow-host", args->server.allowed_hosts,
+                  "A host name (NAME or NAME:PORT) this server is reached by, "
+                  "accepted in the Host header besides its address; "
+                  "repeatable. Other names are refused (DNS rebinding)")
+      ->expected(1)
+      ->take_all();
   cmd->add_option("--port", args->server.port,
                   "TCP port; 0 picks a free one and prints it")
       ->capture_default_str()

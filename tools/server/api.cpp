@@ -45,7 +45,12 @@ Result<Settings> RequestSettings(const httplib::Request& req) {
   }
   if (req.is_multipart_form_data()) {
     for (const auto& [name, part] : req.files) {
-      if (IsDataField(name)) continue;
+      if (IsDataField(name)) {
+        if (req.files.count(name) > 1) {
+          return Status::InvalidArgument("field '" + name + "' given twice");
+        }
+        continue;
+      }
       if (!part.filename.empty()) {
         return Status::InvalidArgument("unexpected file field '" + name + "'");
       }

@@ -14,13 +14,15 @@
 #include <utility>
 #include <vector>
 
+#include "access.h"
 #include "api.h"
 #include "api_util.h"
+#include "connection.h"
 #include "faceveil/settings.h"
 #include "pipeline_cache.h"
+#include "request_guard.h"
 #include "web_assets.h"
 #include "work_gate.h"
-
 namespace faceveil::server {
 namespace {
 
@@ -68,14 +70,14 @@ const char* AllowedMethods(const std::string& path) {
   return nullptr;
 }
 
-void Forbid(httplib::Response& res) {
-  SetError(res, 403, "forbidden: wrong Host or Origin");
+bool IsUploadRoute(const httplib::Request& req) {
+  return req.method == "POST" &&
+         (req.path == "/api/detect" || req.path == "/api/anonymize");
 }
 
-bool IsLoopback(const std::string& host) {
-  return host == "127.0.0.1" || host == "localhost" || host == "::1" ||
-         host.rfind("127.", 0) == 0;
-}
+// The request being read on this thread (an HTTP worker serves one
+// connection at a time), for the hooks httplib calls without it.
+thread_local GuardedStream* t_request = nullptr;
 
 // When the request started, for the log; per thread because each HTTP
 // worker serves one request at a time.
@@ -85,17 +87,62 @@ thread_local std::optional<std::chrono::steady_clock::time_point> request_start;
 // worker thread's client to reconnect at once.
 constexpr int kListenBacklog = 128;
 
-// httplib::Server with its per-connection request loop reachable, so that
-// HandleRawConnection() can run requests without a socket.
+// The answer to a connection refused because too many wait for a worker.
+std::string BusyResponse() {
+  const std::string body =
+      ErrorJson("busy: too many connections, try again shortly");
+  std::string response = "HTTP/1.1 503 Service Unavailable\r\n";
+  for (const auto& [name, value] : SecurityHeaders()) {
+    response += name + ": " + value + "\r\n";
+  }
+  return response +
+         "Content-Type: application/json\r\nRetry-After: 2\r\n"
+         "Connection: close\r\nContent-Length: " +
+         std::to_string(body.size()) + "\r\n\r\n" + body;
+}
+
+// httplib::Server whose connections run through ServeConnection() (the
+// deadlines, the receiving-connection cap, the request guard) and whose
+// per-request loop HandleRawConnection() can run without a socket.
 class HttpServer : public httplib::Server {
  public:
-  using httplib::Server::process_request;
-
   // cpp-httplib listens with a backlog of 5: a burst of more new
   // connections than that overflows the accept queue, and the kernel
   // drops the excess handshakes (clients retry after a second, or fail).
   // listen() again on the bound socket raises it.
   bool SetBacklog(int backlog) { return ::listen(svr_sock_, backlog) == 0; }
+
+  // One request read from `stream`, as httplib's own loop would run it,
+  // with `setup` called once its headers are parsed.
+  bool RunRequest(GuardedStream& stream, bool close_connection,
+                  bool& connection_closed) {
+    t_request = &stream;
+    const bool answered =
+        process_request(stream, close_connection, connection_closed, setup);
+    t_request = nullptr;
+    return answered;
+  }
+
+  // Set before listening.
+  ConnectionLimits limits;
+  std::unique_ptr<ReceivingConnections> receiving;
+  std::function<void(httplib::Request&)> setup;
+  std::string busy_response;
+
+ private:
+  bool process_and_close_socket(socket_t sock) override {
+    if (ConnectionQueue::Shedding()) {
+      RefuseConnection(sock, busy_response);
+      return true;
+    }
+    ServeConnection(
+        sock, limits, *receiving,
+        [this] { return svr_sock_ == INVALID_SOCKET; },
+        [this](GuardedStream& stream, bool close, bool& closed) {
+          return RunRequest(stream, close, closed);
+        });
+    return true;
+  }
 };
 
 // One connection held in memory: reads come from `in`, writes go to `out`.
@@ -142,13 +189,17 @@ struct Server::Impl {
   ApiContext api;
   HttpServer http;
   int port = 0;
+  RequestLimits request_limits;
+  std::unique_ptr<HostPolicy> hosts;  // once the port is known
   std::mutex log_mu;
   std::mutex run_mu;            // orders Listen() against Stop()
   bool stop_requested = false;  // guarded by run_mu
   std::atomic<bool> listening{false};
 
   void Log(const httplib::Request& req, const httplib::Response& res);
-  bool HostAllowed(const httplib::Request& req) const;
+  // Called by httplib once a request's headers are parsed, before its
+  // body: everything that can be refused without reading the body is.
+  void SetupRequest(httplib::Request& req);
   void InstallRoutes();
 };
 
@@ -165,34 +216,38 @@ void Server::Impl::Log(const httplib::Request& req,
   request_start.reset();
   const char* path =
       AllowedMethods(req.path) != nullptr ? req.path.c_str() : "(other)";
-  const std::string in = req.get_header_value("Content-Length");
+  // Body bytes as read (a chunked body has no Content-Length).
+  char in[24];
+  std::snprintf(in, sizeof in, "%lld",
+                static_cast<long long>(
+                    t_request != nullptr ? t_request->body_bytes() : 0));
   char line[256];
   std::snprintf(line, sizeof line, "%s %s %d in=%sB out=%zuB %s\n",
-                req.method.substr(0, 16).c_str(), path, res.status,
-                in.empty() ? "0" : in.substr(0, 20).c_str(), res.body.size(),
-                ms);
+                req.method.substr(0, 16).c_str(), path, res.status, in,
+                res.body.size(), ms);
   std::lock_guard<std::mutex> lock(log_mu);
   *options.log << line << std::flush;
 }
 
-bool Server::Impl::HostAllowed(const httplib::Request& req) const {
-  // A page elsewhere must not reach this server through a DNS name that
-  // resolves to 127.0.0.1 (DNS rebinding), nor post to it (CSRF): on
-  // loopback only the loopback names are valid hosts, and a request that
-  // names an origin must name this one.
-  const std::string host = req.get_header_value("Host");
-  if (IsLoopback(options.host)) {
-    const std::string p = ":" + std::to_string(port);
-    if (host != "127.0.0.1" + p && host != "localhost" + p &&
-        host != "[::1]" + p) {
-      return false;
-    }
+void Server::Impl::SetupRequest(httplib::Request& req) {
+  GuardedStream* stream = t_request;
+  if (stream == nullptr) return;
+  BodyFraming framing;
+  Refusal refusal = CheckFraming(req, request_limits, &framing);
+  if (!refusal) {
+    stream->StartBody(framing);
+    std::string local_ip;
+    int local_port = 0;
+    stream->get_local_ip_and_port(local_ip, local_port);
+    refusal = CheckHostAndOrigin(*hosts, req.get_header_value("Host"),
+                                 req.has_header("Origin"),
+                                 req.get_header_value("Origin"), local_ip);
   }
-  if (req.has_header("Origin") &&
-      req.get_header_value("Origin") != "http://" + host) {
-    return false;
+  if (!refusal && IsUploadRoute(req)) {
+    refusal = CheckUploadType(req.get_header_value("Content-Type"),
+                              req.has_header("Content-Type"));
   }
-  return true;
+  if (refusal) stream->Refuse(std::move(refusal));
 }
 
 void Server::Impl::InstallRoutes() {
@@ -211,34 +266,47 @@ void Server::Impl::InstallRoutes() {
            [this](const httplib::Request&, httplib::Response& res) {
              res.set_content(api.settings_json, "application/json");
            });
-  // POSTs are checked once their body is read: refusing earlier closes the
-  // connection under a client still sending, which then sees no answer.
   http.Post("/api/detect",
             [this](const httplib::Request& req, httplib::Response& res) {
-              if (!HostAllowed(req)) return Forbid(res);
               HandleDetect(api, req, res);
             });
   http.Post("/api/anonymize",
             [this](const httplib::Request& req, httplib::Response& res) {
-              if (!HostAllowed(req)) return Forbid(res);
               HandleAnonymize(api, req, res);
             });
 
-  http.set_pre_routing_handler(
-      [this](const httplib::Request& req, httplib::Response& res) {
-        request_start = std::chrono::steady_clock::now();
-        if (req.method != "POST" && !HostAllowed(req)) {
-          Forbid(res);
-          return httplib::Server::HandlerResponse::Handled;
-        }
-        return httplib::Server::HandlerResponse::Unhandled;
-      });
+  // A request SetupRequest() refused is answered before its body is read
+  // (the connection then closes; see ServeConnection's lingering close),
+  // also when the client waits for "100 Continue" before sending it.
+  http.set_expect_100_continue_handler([](const httplib::Request&,
+                                          httplib::Response& res) {
+    if (t_request == nullptr || !t_request->failure()) return 100;
+    SetError(res, t_request->failure().status, t_request->failure().message);
+    return res.status;
+  });
+  http.set_pre_routing_handler([](const httplib::Request&,
+                                  httplib::Response& res) {
+    request_start = std::chrono::steady_clock::now();
+    if (t_request != nullptr && t_request->failure()) {
+      SetError(res, t_request->failure().status, t_request->failure().message);
+      return httplib::Server::HandlerResponse::Handled;
+    }
+    return httplib::Server::HandlerResponse::Unhandled;
+  });
   // Called for every status >= 400; fills in errors that httplib produced
-  // itself (no route, body too large, unparsable request), keeps ours.
+  // itself (no route, a body limit or framing error found while reading,
+  // unparsable request), keeps ours.
   http.set_error_handler(httplib::Server::HandlerWithResponse(
       [this](const httplib::Request& req, httplib::Response& res) {
+        if (t_request != nullptr && !t_request->complete()) {
+          // Part of the request is unread; the connection ends here.
+          res.set_header("Connection", "close");
+        }
         if (!res.body.empty()) return httplib::Server::HandlerResponse::Handled;
-        if (res.status == 404) {
+        if (t_request != nullptr && t_request->failure()) {
+          SetError(res, t_request->failure().status,
+                   t_request->failure().message);
+        } else if (res.status == 404) {
           if (const char* allowed = AllowedMethods(req.path)) {
             SetError(res, 405,
                      std::string("method not allowed; use ") + allowed);
@@ -247,18 +315,17 @@ void Server::Impl::InstallRoutes() {
             SetError(res, 404, "not found");
           }
         } else if (res.status == 413) {
-          // httplib caps form-encoded bodies far below the upload limit;
-          // curl --data-binary sends raw bytes with that type by default.
+          // httplib caps form-encoded bodies far below the upload limit
+          // (uploads of that type are refused before, with 415).
           const bool form =
               req.get_header_value("Content-Type")
                   .rfind("application/x-www-form-urlencoded", 0) == 0;
           SetError(res, 413,
-                   form ? "send the image with Content-Type: "
-                          "application/octet-stream (or its image/ type), "
-                          "not as a form-encoded body"
-                        : "request too large: the limit is " +
-                              std::to_string(options.max_upload_bytes) +
-                              " bytes");
+                   "request too large: the limit is " +
+                       std::to_string(
+                           form ? CPPHTTPLIB_FORM_URL_ENCODED_PAYLOAD_MAX_LENGTH
+                                : options.max_upload_bytes) +
+                       " bytes");
         } else if (res.status >= 500) {
           SetError(res, res.status, "internal error");
         } else {
@@ -307,17 +374,36 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
   impl->api.gate = impl->gate.get();
   impl->api.settings_json = BuildSettingsJson(base, options.settings);
 
-  const int threads = options.threads > 0 ? options.threads : jobs + queued + 4;
-  impl->http.new_task_queue = [threads] {
-    return new httplib::ThreadPool(static_cast<size_t>(threads));
+  impl->request_limits.max_body_bytes = options.max_upload_bytes;
+  ConnectionLimits& limits = impl->http.limits;
+  limits.request = impl->request_limits;
+  limits.idle_timeout =
+      std::chrono::seconds(std::max(1, options.idle_timeout_s));
+  limits.header_timeout =
+      std::chrono::seconds(std::max(1, options.header_timeout_s));
+  limits.transfer_timeout =
+      std::chrono::seconds(std::max(1, options.transfer_timeout_s));
+  limits.max_receiving = std::max(1, options.max_receiving_connections);
+  limits.max_pending = std::max(1, options.max_pending_connections);
+  impl->http.receiving =
+      std::make_unique<ReceivingConnections>(limits.max_receiving);
+  impl->http.busy_response = BusyResponse();
+  impl->http.setup = [raw = impl.get()](httplib::Request& req) {
+    raw->SetupRequest(req);
+  };
+  // Enough workers for every job, every queued job and every receiving
+  // connection at once, and some to spare for the page and /api/health.
+  const int threads = options.threads > 0
+                          ? options.threads
+                          : jobs + queued + limits.max_receiving + 4;
+  impl->http.new_task_queue = [threads, pending = limits.max_pending] {
+    return new ConnectionQueue(static_cast<size_t>(threads), pending);
   };
   impl->http.set_default_headers(SecurityHeaders());
+  // A backstop only: CheckFraming() refuses larger bodies before httplib
+  // reads them.
   impl->http.set_payload_max_length(
       static_cast<size_t>(options.max_upload_bytes));
-  impl->http.set_read_timeout(std::max(1, options.read_timeout_s), 0);
-  impl->http.set_write_timeout(std::max(1, options.write_timeout_s), 0);
-  impl->http.set_keep_alive_timeout(5);
-  impl->http.set_keep_alive_max_count(100);
   // Responses go out as headers then body; without this, Nagle's algorithm
   // and delayed ACKs hold the second write back by tens of milliseconds.
   impl->http.set_tcp_nodelay(true);
@@ -338,6 +424,7 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
                            std::to_string(options.port) +
                            " (in use, or not an address of this machine)");
   }
+  impl->hosts = std::make_unique<HostPolicy>(impl->port, options.allowed_hosts);
   return std::unique_ptr<Server>(new Server(std::move(impl)));
 }
 
@@ -378,22 +465,27 @@ void Server::Stop() {
 int Server::port() const { return impl_->port; }
 
 std::string Server::HandleRawConnection(std::string_view bytes) {
-  MemoryStream stream(bytes);
-  // As httplib's connection loop: requests until the input ends, the
-  // client or server closes, or the keep-alive count runs out.
-  for (int i = 0; i < 100 && !stream.exhausted(); ++i) {
+  MemoryStream memory(bytes);
+  GuardedStream stream(memory, impl_->request_limits);
+  // As ServeConnection(): requests until the input ends, the client or
+  // server closes, a request is left partly unread, or the keep-alive
+  // count runs out.
+  for (int i = 0; i < 100 && !memory.exhausted(); ++i) {
+    stream.StartRequest();
     bool closed = false;
-    const bool ok = impl_->http.process_request(
-        stream, /*close_connection=*/false, closed, nullptr);
-    if (!ok || closed) break;
+    const bool answered =
+        impl_->http.RunRequest(stream, /*close_connection=*/false, closed);
+    if (!answered || closed || !stream.complete()) break;
   }
-  return std::move(stream.out());
+  return std::move(memory.out());
 }
 
 std::string Server::url() const {
   const std::string& h = impl_->options.host;
+  // A wildcard address is reachable on this machine through loopback.
   const std::string host =
       h == "0.0.0.0" ? "127.0.0.1"
+      : h == "::"    ? "[::1]"
                      : (h.find(':') != std::string::npos ? "[" + h + "]" : h);
   return "http://" + host + ":" + std::to_string(impl_->port) + "/";
 }

@@ -20,6 +20,7 @@
 #include <ostream>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "faceveil/pipeline.h"
 #include "faceveil/status.h"
@@ -28,8 +29,15 @@ namespace faceveil::server {
 
 struct ServerOptions {
   // Address to bind. Loopback keeps the server private to this machine;
-  // "0.0.0.0" exposes it to the network (the CLI warns).
+  // any other address (e.g. "0.0.0.0") exposes it to the network.
   std::string host = "127.0.0.1";
+  // Host names, besides the address a connection arrived at (and, on
+  // loopback, "localhost"), that requests may name in their Host header:
+  // the names this server is reached by. Any other Host is refused (403),
+  // so that a web page elsewhere cannot drive the API through a visitor's
+  // browser by pointing its own DNS name at this address (DNS rebinding).
+  // Each is a name, with ":PORT" or without (then this server's port).
+  std::vector<std::string> allowed_hosts;
   // TCP port; 0 picks a free one (see Server::port()).
   int port = 8080;
 
@@ -48,12 +56,24 @@ struct ServerOptions {
   int max_queued_jobs = 16;
   // How long a queued request waits for a slot before it gets 503.
   int queue_wait_ms = 30'000;
-  // HTTP worker threads; 0 means jobs + queue + 4, so that the page and
-  // /api/health still answer while every job slot is busy.
+  // HTTP worker threads; 0 means jobs + queue + receiving connections + 4,
+  // so that the page and /api/health still answer while every job slot is
+  // busy and every receiving slot is held by a slow client.
   int threads = 0;
-  // Socket read and write timeouts, in seconds (slow or stalled clients).
-  int read_timeout_s = 30;
-  int write_timeout_s = 30;
+  // Slow or stalled clients. Seconds a connection may wait for its next
+  // request before it is closed.
+  int idle_timeout_s = 5;
+  // Seconds a request line and headers may take (from the same start).
+  int header_timeout_s = 10;
+  // Seconds one request body may take to arrive, and one response to go.
+  int transfer_timeout_s = 60;
+  // Connections that may sit receiving (waiting for a request, or sending
+  // its headers or body) at once; one more closes the one that has been
+  // receiving the longest. The HTTP worker threads are enough for these
+  // plus every job and queued job, so /api/health always finds one.
+  int max_receiving_connections = 16;
+  // Accepted connections that may wait for a worker thread; more get 503.
+  int max_pending_connections = 256;
   // Pipelines kept for settings other than the defaults (each holds a
   // loaded model).
   int cached_pipelines = 4;
