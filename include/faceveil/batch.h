@@ -25,7 +25,9 @@ struct BatchOptions {
   // Write each output over its input. The output path must be empty.
   bool in_place = false;
   // Write a JSON Lines report (schema of faceveil/report.h) here; empty:
-  // none. Written atomically when the run ends.
+  // none. Written atomically when the run ends. It must not be an input or
+  // an output, and an existing file is replaced only with `overwrite`
+  // (RunBatch refuses the run before any work otherwise).
   std::string report_path;
   // No progress or per-file messages on stderr.
   bool quiet = false;
@@ -49,6 +51,13 @@ struct FileFailure {
   std::string reason;
 };
 
+// Something a person should know about one path, e.g. a folder that was not
+// walked or what an output lost from its input.
+struct PathNote {
+  std::string path;
+  std::string note;
+};
+
 struct BatchSummary {
   int64_t files = 0;             // files planned
   int64_t done = 0;              // outputs written
@@ -57,14 +66,23 @@ struct BatchSummary {
   int64_t without_faces = 0;     // done, but no face was found
   int64_t faces = 0;             // faces anonymized (video: per-frame peak)
   std::vector<FileFailure> failures;
+  // Folders that could not be read and links that were not followed.
+  std::vector<PathNote> skipped;
+  // Input folders in which no photo or video was found: nothing to do,
+  // which the CLI treats as a failure (exit status 1).
+  std::vector<std::string> empty_folders;
+  // What outputs lost from their inputs (16-bit samples, extra TIFF
+  // pages, transparency in a format without it), one note each.
+  std::vector<PathNote> notes;
   double seconds = 0;  // wall time of the run
 };
 
 // Plans the outputs (see PlanFiles in src/app/file_plan.h for the rules:
 // one file → `output` may be a file name; folders are mirrored) and
 // anonymizes every file. Fails as a whole only when the plan is impossible
-// (missing input, two inputs for one output, ...); a file that fails is
-// recorded in the summary and the run goes on.
+// (missing input, two inputs for one output, a --report path that is an
+// input, an output or an existing file without `overwrite`, ...); a file
+// that fails is recorded in the summary and the run goes on.
 Result<BatchSummary> RunBatch(const Pipeline& pipeline,
                               const std::vector<std::string>& inputs,
                               const std::string& output,

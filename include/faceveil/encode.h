@@ -69,9 +69,10 @@ const char* FileExtensionFor(ImageFormat format);
 ImageFormat FormatFromFileName(const std::string& path);
 
 enum class MetadataPolicy {
-  // Nothing from the input except its ICC colour profile (it describes the
-  // pixels' colour space, identifies no one, and dropping it shifts the
-  // colours of wide-gamut phone photos).
+  // Nothing from the input but its colour model: the ICC profile is rebuilt
+  // from its colorimetric tags alone (primaries, white point, tone curves;
+  // no text, private or unknown tag, no header field naming a device or a
+  // date), so wide-gamut phone photos keep their colours.
   kStrip,
   // kStrip plus an allow-list: capture date and time (DateTime,
   // DateTimeOriginal, DateTimeDigitized and their offsets), camera make and

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 
 #include "faceveil/status.h"
 
@@ -23,6 +24,13 @@ Status WriteFileAtomic(const std::string& path, std::span<const uint8_t> bytes,
 // Creates the directories leading to file `path` (like mkdir -p of its
 // parent); OK when they already exist.
 Status CreateParentDirectories(const std::string& path);
+
+// `name` (a file name or path, any bytes) as it may be printed to a
+// terminal or a log: control characters (C0, DEL, C1), bidirectional
+// overrides, line separators, invalid UTF-8 and the backslash itself are
+// escaped (\n, \t, \\, \xNN, \u202e), so that no name can move the cursor,
+// colour the text or forge a line. Printable UTF-8 passes unchanged.
+std::string PrintableName(std::string_view name);
 
 }  // namespace faceveil
 

@@ -41,13 +41,24 @@ struct DecodeOptions {
 
 struct DecodedImage {
   cv::Mat pixels;  // 8-bit BGR (CV_8UC3), upright unless told otherwise
+  // The input's transparency (CV_8UC1, the size and orientation of
+  // `pixels`); empty when it has none or every pixel is opaque. `pixels`
+  // hold the colour stored under it, also where alpha is 0.
+  cv::Mat alpha;
+  // Bits per sample stored in the file (16 for a 16-bit PNG or TIFF, 10 for
+  // such a HEIF); `pixels` always have 8.
+  int source_bits = 8;
+  // Images stored in the file (pages of a TIFF); only the first is decoded.
+  int pages = 1;
   ImageFormat format = ImageFormat::kUnknown;
   // The EXIF Orientation found in the file (1..8), 1 when absent or invalid.
   int exif_orientation = 1;
 };
 
-// Decodes a whole image file held in memory. Grayscale, 16-bit and alpha
-// inputs become 8-bit BGR (alpha is dropped). Empty, truncated, corrupt or
+// Decodes a whole image file held in memory. Grayscale and 16-bit inputs
+// become 8-bit BGR; an alpha channel (PNG, WebP, TIFF, HEIF) is returned
+// beside the colour (a TIFF of more than 8 bits with alpha is Unsupported:
+// OpenCV reads that alpha only unoriented). Empty, truncated, corrupt or
 // unrecognised bytes give an error, never a crash. HEIF/HEIC is decoded
 // with libheif (its rotation and mirroring applied).
 Result<DecodedImage> DecodeImage(std::span<const uint8_t> bytes,
@@ -58,7 +69,8 @@ Result<DecodedImage> DecodeImage(std::span<const uint8_t> bytes,
 Result<std::vector<uint8_t>> ReadFileBytes(const std::string& path,
                                            int64_t max_bytes);
 
-// ReadFileBytes() then DecodeImage(). Errors name `path`.
+// ReadFileBytes() then DecodeImage(). Errors name `path` (as PrintableName()
+// writes it).
 Result<DecodedImage> ReadImage(const std::string& path,
                                const DecodeOptions& options);
 

@@ -14,6 +14,7 @@
 #include <cstdint>
 #include <memory>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "faceveil/anonymizer.h"
@@ -47,12 +48,22 @@ struct ImageReport {
   ImageFormat input_format = ImageFormat::kUnknown;
   std::vector<Face> faces;  // in upright image pixels
   double detect_ms = 0;     // time spent in detection
+  // Bits per sample of the input (above 8: the output has only 8).
+  int source_bits = 8;
+  // Images in the input file (TIFF pages); only the first is anonymized
+  // and written.
+  int pages = 1;
+  // The input has transparency (an alpha channel not all opaque).
+  bool has_alpha = false;
 };
 
 struct AnonymizedImage {
   ImageReport report;
   ImageFormat output_format = ImageFormat::kUnknown;
   std::vector<uint8_t> bytes;  // the encoded output file
+  // What the output lost from the input, in words for people ("16 bits per
+  // sample reduced to 8"); empty when nothing was lost.
+  std::vector<std::string> notes;
 };
 
 // What to anonymize when the caller has chosen (the web UI's review step).
@@ -104,7 +115,7 @@ class Pipeline {
  private:
   Pipeline(const PipelineOptions& options, std::unique_ptr<Detector> detector);
   Result<AnonymizedImage> Encode(std::span<const uint8_t> original,
-                                 const cv::Mat& pixels, ImageReport report,
+                                 const DecodedImage& image, ImageReport report,
                                  ImageFormat output_format) const;
 
   const PipelineOptions options_;

@@ -40,6 +40,7 @@ struct FileOutcome {
   int64_t faces = 0;
   std::string reason;
   std::string report_line;
+  std::vector<std::string> notes;  // what the output lost (PathNote)
 };
 
 class BatchRun {
@@ -67,8 +68,8 @@ class BatchRun {
       outcomes_[i] = Process(plan_[i]);
       const FileOutcome& o = outcomes_[i];
       if (o.kind == FileOutcome::Kind::kFailed) {
-        progress_->Message("failed: " + plan_[i].input.string() + ": " +
-                           o.reason);
+        progress_->Message("failed: " + PrintableName(plan_[i].input.string()) +
+                           ": " + o.reason);
       }
       progress_->Add(o.faces, o.kind == FileOutcome::Kind::kFailed);
     }
@@ -108,6 +109,7 @@ class BatchRun {
         WriteFileAtomic(file.output.string(), result->bytes,
                         options_.overwrite || options_.in_place));
     out->faces = static_cast<int64_t>(result->report.faces.size());
+    out->notes = std::move(result->notes);
     out->report_line = ReportToJsonLine(file.input.string(), result->report);
     return Status::Ok();
   }
@@ -118,7 +120,7 @@ class BatchRun {
     job.video = options_.video;
     job.video.overwrite = options_.overwrite || options_.in_place;
     job.detect_every = options_.detect_every;  // 0: the video default
-    const std::string name = file.input.filename().string();
+    const std::string name = PrintableName(file.input.filename().string());
     const auto start = std::chrono::steady_clock::now();
     auto on_progress = [&](const VideoProgress& p) {
       const double elapsed = std::chrono::duration<double>(
@@ -153,6 +155,52 @@ class BatchRun {
   std::atomic<size_t> next_{0};
 };
 
+// Refuses an image output whose extension no writer has (".gif", ".heic")
+// rather than writing a file whose name lies about its content. Without an
+// extension the pipeline chooses the format.
+Status CheckImageOutputName(const fs::path& path) {
+  if (path.extension().empty()) return Status::Ok();
+  const ImageFormat format = FormatFromFileName(path.string());
+  if (format != ImageFormat::kUnknown && format != ImageFormat::kHeif) {
+    return Status::Ok();
+  }
+  return Status::InvalidArgument(
+      "cannot write " + PrintableName(path.filename().string()) +
+      ": photos are written as JPEG, PNG, WebP, BMP or TIFF; name the "
+      "output .jpg, .png, .webp, .bmp or .tif");
+}
+
+// The report must not replace an input or an output, nor any existing
+// file unless --overwrite.
+Status CheckReportPath(const std::string& report_path,
+                       const std::vector<PlannedFile>& plan, bool overwrite) {
+  std::error_code ec;
+  const fs::path report = fs::weakly_canonical(report_path, ec);
+  const std::string shown = PrintableName(report_path);
+  for (const PlannedFile& file : plan) {
+    if (report == fs::weakly_canonical(file.input, ec)) {
+      return Status::InvalidArgument("--report " + shown +
+                                     " is one of the inputs; name a new "
+                                     "file for the report");
+    }
+    if (report == fs::weakly_canonical(file.output, ec)) {
+      return Status::InvalidArgument("--report " + shown +
+                                     " is also an output; name another "
+                                     "file for the report");
+    }
+  }
+  if (fs::is_directory(report_path, ec)) {
+    return Status::InvalidArgument("--report " + shown +
+                                   " is a folder; name a file");
+  }
+  if (!overwrite && fs::exists(fs::symlink_status(report_path, ec))) {
+    return Status::InvalidArgument("report file " + shown +
+                                   " exists already (--overwrite replaces "
+                                   "it)");
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Result<BatchSummary> RunBatch(const Pipeline& pipeline,
@@ -171,28 +219,45 @@ Result<BatchSummary> RunBatch(const Pipeline& pipeline,
     return renamed.replace_extension(FileExtensionFor(out));
   };
   std::vector<fs::path> in_paths(inputs.begin(), inputs.end());
-  auto plan = PlanFiles(in_paths, output, plan_options);
-  if (!plan.ok()) return plan.status();
+  auto planned = PlanFiles(in_paths, output, plan_options);
+  if (!planned.ok()) return planned.status();
+  const std::vector<PlannedFile>& plan = planned->files;
+  for (const PlannedFile& file : plan) {
+    if (file.kind == MediaKind::kImage) {
+      FACEVEIL_RETURN_IF_ERROR(CheckImageOutputName(file.output));
+    }
+  }
+  if (!options.report_path.empty()) {
+    FACEVEIL_RETURN_IF_ERROR(
+        CheckReportPath(options.report_path, plan, options.overwrite));
+  }
+
+  BatchSummary summary;
+  summary.files = static_cast<int64_t>(plan.size());
+  for (const SkippedEntry& s : planned->skipped) {
+    summary.skipped.push_back({s.path.string(), s.reason});
+  }
+  for (const fs::path& folder : planned->empty_folders) {
+    summary.empty_folders.push_back(folder.string());
+  }
 
   int jobs =
       options.jobs > 0
           ? options.jobs
           : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-  jobs = std::max(1, std::min<int>(jobs, static_cast<int>(plan->size())));
+  jobs = std::max(1, std::min<int>(jobs, static_cast<int>(plan.size())));
   std::optional<ScopedOpenCvThreads> single_threaded;
   if (jobs > 1) single_threaded.emplace(1);
 
   ProgressOptions progress_options;
   if (options.quiet) progress_options.style = ProgressOptions::Style::kQuiet;
-  Progress progress(static_cast<int64_t>(plan->size()), progress_options);
-  BatchRun run(pipeline, *plan, options, &progress);
+  Progress progress(static_cast<int64_t>(plan.size()), progress_options);
+  BatchRun run(pipeline, plan, options, &progress);
   run.Run(jobs);
   progress.Finish();
 
-  BatchSummary summary;
-  summary.files = static_cast<int64_t>(plan->size());
   std::string report;
-  for (size_t i = 0; i < plan->size(); ++i) {
+  for (size_t i = 0; i < plan.size(); ++i) {
     const FileOutcome& o = run.outcomes()[i];
     switch (o.kind) {
       case FileOutcome::Kind::kDone:
@@ -205,8 +270,11 @@ Result<BatchSummary> RunBatch(const Pipeline& pipeline,
         break;
       case FileOutcome::Kind::kFailed:
         ++summary.failed;
-        summary.failures.push_back({(*plan)[i].input.string(), o.reason});
+        summary.failures.push_back({plan[i].input.string(), o.reason});
         break;
+    }
+    for (const std::string& note : o.notes) {
+      summary.notes.push_back({plan[i].input.string(), note});
     }
     if (!o.report_line.empty()) report += o.report_line + "\n";
   }
@@ -214,7 +282,8 @@ Result<BatchSummary> RunBatch(const Pipeline& pipeline,
     FACEVEIL_RETURN_IF_ERROR(CreateParentDirectories(options.report_path));
     const std::span<const uint8_t> bytes(
         reinterpret_cast<const uint8_t*>(report.data()), report.size());
-    Status written = WriteFileAtomic(options.report_path, bytes, true);
+    Status written =
+        WriteFileAtomic(options.report_path, bytes, options.overwrite);
     if (!written.ok()) return written.WithContext("writing the report");
   }
   summary.seconds =
@@ -225,6 +294,11 @@ Result<BatchSummary> RunBatch(const Pipeline& pipeline,
 
 std::string FormatSummary(const BatchSummary& s) {
   std::string out;
+  for (const std::string& folder : s.empty_folders) {
+    out += "nothing to do in " + PrintableName(folder) +
+           ": no photo or video found (faceveil reads .jpg, .png, .webp, "
+           ".bmp, .tif, .heic, .mp4, .mov, .mkv, .webm, .avi)\n";
+  }
   char line[256];
   std::snprintf(line, sizeof line,
                 "%lld of %lld files anonymized, %lld faces (%lld files had no "
@@ -239,10 +313,24 @@ std::string FormatSummary(const BatchSummary& s) {
     out += std::to_string(s.skipped_existing) +
            " skipped: output exists already (--overwrite replaces it)\n";
   }
+  if (!s.skipped.empty()) {
+    out += std::to_string(s.skipped.size()) +
+           (s.skipped.size() == 1 ? " folder or link" : " folders or links") +
+           " not walked:\n";
+    for (const PathNote& n : s.skipped) {
+      out += "  " + PrintableName(n.path) + ": " + n.note + "\n";
+    }
+  }
+  if (!s.notes.empty()) {
+    out += "note:\n";
+    for (const PathNote& n : s.notes) {
+      out += "  " + PrintableName(n.path) + ": " + n.note + "\n";
+    }
+  }
   if (s.failed > 0) {
     out += std::to_string(s.failed) + " failed:\n";
     for (const FileFailure& f : s.failures) {
-      out += "  " + f.input + ": " + f.reason + "\n";
+      out += "  " + PrintableName(f.input) + ": " + f.reason + "\n";
     }
   }
   return out;

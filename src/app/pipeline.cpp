@@ -3,6 +3,9 @@
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <functional>
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 #include <utility>
 
 namespace faceveil {
@@ -66,14 +69,25 @@ ImageFormat Pipeline::OutputFormat(ImageFormat input) const {
 
 namespace {
 
-Result<ImageReport> DetectIn(const Detector& detector, const cv::Mat& pixels,
-                             ImageFormat format) {
+// An anonymization of faces or regions, run on a BGR or BGRA image.
+using AnonymizeStep =
+    std::function<Status(cv::Mat& image, const AnonymizeOptions& options)>;
+
+void Describe(const DecodedImage& image, ImageReport* report) {
+  report->width = image.pixels.cols;
+  report->height = image.pixels.rows;
+  report->input_format = image.format;
+  report->source_bits = image.source_bits;
+  report->pages = image.pages;
+  report->has_alpha = !image.alpha.empty();
+}
+
+Result<ImageReport> DetectIn(const Detector& detector,
+                             const DecodedImage& image) {
   ImageReport report;
-  report.width = pixels.cols;
-  report.height = pixels.rows;
-  report.input_format = format;
+  Describe(image, &report);
   const auto start = std::chrono::steady_clock::now();
-  auto faces = detector.Detect(pixels);
+  auto faces = detector.Detect(image.pixels);
   if (!faces.ok()) return faces.status();
   report.detect_ms = std::chrono::duration<double, std::milli>(
                          std::chrono::steady_clock::now() - start)
@@ -82,23 +96,110 @@ Result<ImageReport> DetectIn(const Detector& detector, const cv::Mat& pixels,
   return report;
 }
 
+// Runs `steps` on the image. With transparency they run on colour and alpha
+// together, so that what the alpha channel itself shows of a face is hidden
+// too, and a solid fill or an outline is opaque. A pixel that was fully
+// transparent stays so (an area "erased" in an editor does not reappear as
+// a blurred ghost), and no pixel whose alpha is 0 keeps its colour, so the
+// erased area stays hidden even where a viewer ignores alpha.
+Status AnonymizeDecoded(DecodedImage& image, const AnonymizeOptions& options,
+                        std::span<const AnonymizeStep> steps) {
+  if (image.alpha.empty()) {
+    for (const AnonymizeStep& step : steps) {
+      FACEVEIL_RETURN_IF_ERROR(step(image.pixels, options));
+    }
+    return Status::Ok();
+  }
+  AnonymizeOptions opaque = options;
+  opaque.color[3] = 255;
+  opaque.outline_color[3] = 255;
+  try {
+    const cv::Mat erased = image.alpha == 0;
+    cv::Mat bgra;
+    cv::Mat planes[] = {image.pixels, image.alpha};
+    cv::merge(planes, 2, bgra);
+    for (const AnonymizeStep& step : steps) {
+      FACEVEIL_RETURN_IF_ERROR(step(bgra, opaque));
+    }
+    cv::Mat split[4];
+    cv::split(bgra, split);
+    cv::merge(split, 3, image.pixels);
+    image.alpha = split[3];
+    image.alpha.setTo(0, erased);
+    image.pixels.setTo(cv::Scalar::all(0), image.alpha == 0);
+  } catch (const cv::Exception& e) {
+    return Status::Internal(std::string("transparency handling failed: ") +
+                            e.what());
+  }
+  return Status::Ok();
+}
+
+bool KeepsAlpha(ImageFormat format) {
+  return format == ImageFormat::kPng || format == ImageFormat::kWebp ||
+         format == ImageFormat::kTiff;
+}
+
+// The pixels to encode as `format`: BGRA where the format keeps alpha,
+// else the colour composited onto white (as a viewer shows it on a page).
+cv::Mat PixelsFor(const DecodedImage& image, ImageFormat format) {
+  if (image.alpha.empty()) return image.pixels;
+  if (KeepsAlpha(format)) {
+    cv::Mat bgra;
+    cv::Mat planes[] = {image.pixels, image.alpha};
+    cv::merge(planes, 2, bgra);
+    return bgra;
+  }
+  cv::Mat colour, weight, out;
+  image.pixels.convertTo(colour, CV_32F);
+  cv::Mat alpha3;
+  cv::cvtColor(image.alpha, alpha3, cv::COLOR_GRAY2BGR);
+  alpha3.convertTo(weight, CV_32F, 1.0 / 255);
+  cv::Mat flat = colour.mul(weight) + (cv::Scalar::all(1.0) - weight) * 255.0;
+  flat.convertTo(out, CV_8U);
+  return out;
+}
+
+std::vector<std::string> LossNotes(const ImageReport& report,
+                                   ImageFormat format) {
+  std::vector<std::string> notes;
+  if (report.source_bits > 8) {
+    notes.push_back(std::to_string(report.source_bits) +
+                    "-bit samples written with 8 bits (faceveil works in "
+                    "8 bits per sample)");
+  }
+  if (report.pages > 1) {
+    const int more = report.pages - 1;
+    notes.push_back("only the first page is written; " + std::to_string(more) +
+                    (more == 1 ? " more page was" : " more pages were") +
+                    " dropped");
+  }
+  if (report.has_alpha && !KeepsAlpha(format)) {
+    notes.push_back(std::string("transparency flattened onto white (") +
+                    ImageFormatName(format) + " has no alpha channel)");
+  }
+  return notes;
+}
+
 }  // namespace
 
 Result<ImageReport> Pipeline::Detect(std::span<const uint8_t> bytes) const {
   auto image = DecodeImage(bytes, options_.decode);
   if (!image.ok()) return image.status();
-  return DetectIn(*detector_, image->pixels, image->format);
+  return DetectIn(*detector_, *image);
 }
 
 Result<AnonymizedImage> Pipeline::Anonymize(std::span<const uint8_t> bytes,
                                             ImageFormat output_format) const {
   auto image = DecodeImage(bytes, options_.decode);
   if (!image.ok()) return image.status();
-  auto report = DetectIn(*detector_, image->pixels, image->format);
+  auto report = DetectIn(*detector_, *image);
   if (!report.ok()) return report.status();
-  FACEVEIL_RETURN_IF_ERROR(
-      faceveil::Anonymize(image->pixels, report->faces, options_.anonymize));
-  return Encode(bytes, image->pixels, std::move(report).value(), output_format);
+  const std::vector<Face>& faces = report->faces;
+  const AnonymizeStep steps[] = {[&](cv::Mat& m, const AnonymizeOptions& o) {
+    return faceveil::Anonymize(m, faces, o);
+  }};
+  FACEVEIL_RETURN_IF_ERROR(AnonymizeDecoded(*image, options_.anonymize, steps));
+  return Encode(bytes, *image, std::move(report).value(), output_format);
 }
 
 Result<AnonymizedImage> Pipeline::AnonymizeSelection(
@@ -107,27 +208,36 @@ Result<AnonymizedImage> Pipeline::AnonymizeSelection(
   auto image = DecodeImage(bytes, options_.decode);
   if (!image.ok()) return image.status();
   ImageReport report;
-  report.width = image->pixels.cols;
-  report.height = image->pixels.rows;
-  report.input_format = image->format;
+  Describe(*image, &report);
   FACEVEIL_RETURN_IF_ERROR(CheckCoverage(
       selection, anonymize, image->pixels.cols, image->pixels.rows));
   report.faces = selection.faces;
-  FACEVEIL_RETURN_IF_ERROR(
-      faceveil::Anonymize(image->pixels, selection.faces, anonymize));
-  FACEVEIL_RETURN_IF_ERROR(
-      AnonymizeRegions(image->pixels, selection.regions, anonymize));
-  return Encode(bytes, image->pixels, std::move(report), ImageFormat::kUnknown);
+  const AnonymizeStep steps[] = {
+      [&](cv::Mat& m, const AnonymizeOptions& o) {
+        return faceveil::Anonymize(m, selection.faces, o);
+      },
+      [&](cv::Mat& m, const AnonymizeOptions& o) {
+        return AnonymizeRegions(m, selection.regions, o);
+      }};
+  FACEVEIL_RETURN_IF_ERROR(AnonymizeDecoded(*image, anonymize, steps));
+  return Encode(bytes, *image, std::move(report), ImageFormat::kUnknown);
 }
 
 Result<AnonymizedImage> Pipeline::Encode(std::span<const uint8_t> original,
-                                         const cv::Mat& pixels,
+                                         const DecodedImage& image,
                                          ImageReport report,
                                          ImageFormat output_format) const {
   AnonymizedImage out;
   out.output_format = output_format != ImageFormat::kUnknown
                           ? output_format
                           : OutputFormat(report.input_format);
+  cv::Mat pixels;
+  try {
+    pixels = PixelsFor(image, out.output_format);
+  } catch (const cv::Exception& e) {
+    return Status::Internal(std::string("transparency handling failed: ") +
+                            e.what());
+  }
   auto encoded = EncodeImage(pixels, out.output_format, options_.encode);
   if (!encoded.ok()) return encoded.status();
   auto with_metadata =
@@ -135,6 +245,7 @@ Result<AnonymizedImage> Pipeline::Encode(std::span<const uint8_t> original,
                           out.output_format, options_.metadata);
   if (!with_metadata.ok()) return with_metadata.status();
   out.bytes = std::move(with_metadata).value();
+  out.notes = LossNotes(report, out.output_format);
   out.report = std::move(report);
   return out;
 }

@@ -126,11 +126,18 @@ const std::map<std::string, Setter>& Setters() {
        }},
       {"keep-metadata",
        [](PipelineOptions* o, const std::string& v) {
-         if (v == "none") {
-           o->metadata = MetadataPolicy::kStrip;
-           return Status::Ok();
+         // The documented names are none|safe; "strip" (the library's name
+         // for none) is accepted too, but errors speak as the docs do.
+         Result<MetadataPolicy> policy = ParseMetadataPolicy(
+             v == "none"
+                 ? std::string(MetadataPolicyName(MetadataPolicy::kStrip))
+                 : v);
+         if (!policy.ok()) {
+           return Status::InvalidArgument(
+               "keep-metadata must be none or safe, not '" + v + "'");
          }
-         return Assign(ParseMetadataPolicy(v), &o->metadata);
+         o->metadata = *policy;
+         return Status::Ok();
        }},
   };
   return *setters;

@@ -3,6 +3,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <optional>
+#include <set>
 
 #include "media/decode_exif.h"
 
@@ -165,6 +166,36 @@ Result<ImageDimensions> ReadImageDimensions(std::span<const uint8_t> bytes,
   }
   return Status::Unsupported(std::string("no header reader for ") +
                              ImageFormatName(format));
+}
+
+TiffLayout ReadTiffLayout(std::span<const uint8_t> t) {
+  TiffLayout layout;
+  if (t.size() < 8 ||
+      !((t[0] == 'I' && t[1] == 'I') || (t[0] == 'M' && t[1] == 'M'))) {
+    return layout;
+  }
+  const ByteReader r(t, /*big_endian=*/t[0] == 'M');
+  if (r.U16(2) != 42) return layout;
+  constexpr uint32_t kBitsPerSample = 258;
+  constexpr uint32_t kShort = 3;
+  std::set<uint64_t> seen;
+  for (uint64_t ifd = r.U32(4); ifd != 0 && layout.pages < 65535;) {
+    const uint64_t count = r.U16(ifd);
+    if (!seen.insert(ifd).second || ifd + 6 + count * 12 > t.size()) break;
+    if (layout.pages == 0) {
+      for (uint64_t i = 0; i < count; ++i) {
+        const uint64_t e = ifd + 2 + i * 12;
+        if (r.U16(e) != kBitsPerSample || r.U16(e + 2) != kShort) continue;
+        // Up to two SHORTs sit in the value field, more at its offset.
+        const uint64_t n = r.U32(e + 4);
+        layout.bits_per_sample =
+            static_cast<int>(n <= 2 ? r.U16(e + 8) : r.U16(r.U32(e + 8)));
+      }
+    }
+    ++layout.pages;
+    ifd = r.U32(ifd + 2 + count * 12);
+  }
+  return layout;
 }
 
 }  // namespace faceveil

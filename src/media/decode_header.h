@@ -57,6 +57,16 @@ struct ImageDimensions {
 Result<ImageDimensions> ReadImageDimensions(std::span<const uint8_t> bytes,
                                             ImageFormat format);
 
+// What a TIFF file holds besides its first image's size.
+struct TiffLayout {
+  int bits_per_sample = 0;  // of the first image (its first sample); 0: unknown
+  int pages = 0;            // images (IFDs) chained from the header
+};
+
+// Reads the layout from the IFD chain; a broken or looping chain ends the
+// count where it breaks (at most 65535 pages are counted).
+TiffLayout ReadTiffLayout(std::span<const uint8_t> tiff);
+
 }  // namespace faceveil
 
 #endif  // FACEVEIL_MEDIA_DECODE_HEADER_H_

@@ -156,6 +156,7 @@ ImageFormat FormatFromFileName(const std::string& path) {
     return ImageFormat::kUnknown;
   const std::string ext = Lower(path.substr(dot + 1));
   if (ext == "heic" || ext == "heif") return ImageFormat::kHeif;
+  if (ext == "jpe") return ImageFormat::kJpeg;
   Result<ImageFormat> format = ParseImageFormat(ext);
   return format.ok() ? *format : ImageFormat::kUnknown;
 }

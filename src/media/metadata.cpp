@@ -9,6 +9,9 @@
 #include <vector>
 
 #include "faceveil/encode.h"
+#include "media/heif.h"
+#include "media/icc_profile.h"
+#include "media/metadata_png.h"
 #include "media/metadata_webp.h"
 
 namespace faceveil {
@@ -48,24 +51,39 @@ struct Kept {
   std::vector<uint8_t> icc;  // empty: none
 };
 
-// An ICC profile whose header is sound: the size it declares is its size
-// (exiv2 refuses to write one that is not, which would fail the whole
-// image) and it carries the "acsp" signature (ICC.1, 7.2).
-bool IsValidIccProfile(const Exiv2::byte* data, long size) {
-  constexpr long kHeaderBytes = 128;
-  if (data == nullptr || size < kHeaderBytes) return false;
-  const uint32_t declared = (uint32_t{data[0]} << 24) |
-                            (uint32_t{data[1]} << 16) |
-                            (uint32_t{data[2]} << 8) | uint32_t{data[3]};
-  return declared == static_cast<uint64_t>(size) &&
-         std::memcmp(data + 36, "acsp", 4) == 0;
+// Copies kSafe's allow-list from `exif`.
+void KeepSafeExif(const Exiv2::ExifData& exif, Kept* kept) {
+  for (const char* key : kSafeExifKeys) {
+    auto it = exif.findKey(Exiv2::ExifKey(key));
+    if (it != exif.end()) kept->exif.add(*it);
+  }
+}
+
+// HEIF through libheif: libexiv2 0.27's BMFF reader does not find the EXIF
+// item of every HEIF writer (libheif's own, for one).
+Kept ReadKeptHeif(std::span<const uint8_t> original, MetadataPolicy policy) {
+  Kept kept;
+  const media::HeifMetadata meta = media::ReadHeifMetadata(original);
+  kept.icc = media::RebuildIccProfile(meta.icc);
+  if (policy == MetadataPolicy::kSafe && !meta.exif_tiff.empty()) {
+    Exiv2::ExifData exif;
+    Exiv2::ExifParser::decode(exif, meta.exif_tiff.data(),
+                              static_cast<uint32_t>(meta.exif_tiff.size()));
+    KeepSafeExif(exif, &kept);
+  }
+  return kept;
 }
 
 // Reads the original's metadata; anything unreadable is simply not kept.
+// The ICC profile is never copied: it is rebuilt from its colour model
+// (media/icc_profile.h), as anything else in it may identify someone.
 Kept ReadKept(std::span<const uint8_t> original, MetadataPolicy policy) {
   Kept kept;
   if (original.empty()) return kept;
   try {
+    if (SniffImageFormat(original) == ImageFormat::kHeif) {
+      return ReadKeptHeif(original, policy);
+    }
     Exiv2::Image::AutoPtr image = Exiv2::ImageFactory::open(
         reinterpret_cast<const Exiv2::byte*>(original.data()),
         static_cast<long>(original.size()));
@@ -73,17 +91,12 @@ Kept ReadKept(std::span<const uint8_t> original, MetadataPolicy policy) {
     image->readMetadata();
     if (image->iccProfileDefined()) {
       const Exiv2::DataBuf* icc = image->iccProfile();
-      if (icc != nullptr && IsValidIccProfile(icc->pData_, icc->size_)) {
-        kept.icc.assign(icc->pData_, icc->pData_ + icc->size_);
+      if (icc != nullptr && icc->pData_ != nullptr && icc->size_ > 0) {
+        kept.icc = media::RebuildIccProfile(std::span<const uint8_t>(
+            icc->pData_, static_cast<size_t>(icc->size_)));
       }
     }
-    if (policy == MetadataPolicy::kSafe) {
-      const Exiv2::ExifData& exif = image->exifData();
-      for (const char* key : kSafeExifKeys) {
-        auto it = exif.findKey(Exiv2::ExifKey(key));
-        if (it != exif.end()) kept.exif.add(*it);
-      }
-    }
+    if (policy == MetadataPolicy::kSafe) KeepSafeExif(image->exifData(), &kept);
   } catch (...) {
     // Corrupt or foreign metadata: keep nothing from it.
     return Kept{};
@@ -168,20 +181,25 @@ Result<std::vector<uint8_t>> ApplyMetadataPolicy(
   if (policy == MetadataPolicy::kSafe && kept.exif.count() > 0) {
     kept.exif["Exif.Image.Orientation"] = uint16_t{1};
   }
-  // libexiv2 0.27 writes no ICC profile into WebP; metadata_webp does.
+  // libexiv2 0.27 writes no ICC profile into WebP, and one with an empty
+  // keyword into PNG; metadata_webp and metadata_png write those.
   const bool webp = out_format == ImageFormat::kWebp;
+  const bool exiv2_icc = !webp && out_format != ImageFormat::kPng;
   std::vector<uint8_t> out = std::move(encoded);
-  if (!kept.exif.empty() || (!kept.icc.empty() && !webp)) {
+  if (!kept.exif.empty() || (!kept.icc.empty() && exiv2_icc)) {
     Result<std::vector<uint8_t>> written = WriteWithExiv2(
-        out, kept.exif, webp ? std::vector<uint8_t>() : kept.icc);
+        out, kept.exif, exiv2_icc ? kept.icc : std::vector<uint8_t>());
     if (!written.ok()) return written.status();
     out = std::move(written).value();
   }
-  if (webp && !kept.icc.empty()) {
+  if (!kept.icc.empty() && !exiv2_icc) {
     Result<std::vector<uint8_t>> with_icc =
-        media::SetWebpIccProfile(out, kept.icc);
-    if (!with_icc.ok())
-      return with_icc.status().WithContext("WebP ICC profile");
+        webp ? media::SetWebpIccProfile(out, kept.icc)
+             : media::SetPngIccProfile(out, kept.icc);
+    if (!with_icc.ok()) {
+      return with_icc.status().WithContext(
+          std::string(ImageFormatName(out_format)) + " ICC profile");
+    }
     out = std::move(with_icc).value();
   }
   return out;

@@ -6,6 +6,7 @@
 #include <libheif/heif.h>
 
 #include <cstring>
+#include <exiv2/exiv2.hpp>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -41,9 +42,10 @@ heif_error WriteToVector(heif_context*, const void* data, size_t size,
   return heif_error{heif_error_Ok, heif_suberror_Unspecified, "ok"};
 }
 
-// Encodes `bgr` as HEIF with the given orientation; empty when libheif has
-// no encoder at all.
-Bytes EncodeHeif(const cv::Mat& bgr, heif_orientation orientation) {
+// Encodes `bgr` as HEIF with the given orientation and, when not empty, an
+// EXIF block (TIFF bytes); empty when libheif has no encoder at all.
+Bytes EncodeHeif(const cv::Mat& bgr, heif_orientation orientation,
+                 const Bytes& exif = {}) {
   heif_context* ctx = heif_context_alloc();
   heif_encoder* encoder = nullptr;
   for (heif_compression_format f :
@@ -71,8 +73,14 @@ Bytes EncodeHeif(const cv::Mat& bgr, heif_orientation orientation) {
   cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
   heif_encoding_options* options = heif_encoding_options_alloc();
   options->image_orientation = orientation;
-  const heif_error err =
-      heif_context_encode_image(ctx, image, encoder, options, nullptr);
+  heif_image_handle* handle = nullptr;
+  heif_error err =
+      heif_context_encode_image(ctx, image, encoder, options, &handle);
+  if (err.code == heif_error_Ok && !exif.empty()) {
+    err = heif_context_add_exif_metadata(ctx, handle, exif.data(),
+                                         static_cast<int>(exif.size()));
+  }
+  if (handle != nullptr) heif_image_handle_release(handle);
   heif_encoding_options_free(options);
   heif_encoder_release(encoder);
   heif_image_release(image);
@@ -168,6 +176,58 @@ TEST(HeifTest, DecodeImageReadsHeif) {
   small.max_pixels = 1000;
   EXPECT_EQ(DecodeImage(heif, small).status().code(), Status::Code::kTooLarge);
   EXPECT_EQ(OutputFormatFor(ImageFormat::kHeif), ImageFormat::kJpeg);
+}
+
+// --keep-metadata safe keeps date and camera model from a HEIC as it does
+// from a JPEG (libexiv2's own BMFF reader finds nothing in libheif's files),
+// and still nothing else.
+TEST(HeifTest, SafeMetadataKeepsDateAndModel) {
+  Exiv2::ExifData exif;
+  exif["Exif.Image.Make"] = "FaceveilCam";
+  exif["Exif.Image.Model"] = "FV-1";
+  exif["Exif.Photo.DateTimeOriginal"] = "2021:03:04 05:06:07";
+  exif["Exif.Image.Artist"] = "Jane Q. Owner";
+  exif["Exif.Photo.BodySerialNumber"] = "SN-98765-XYZ";
+  exif["Exif.GPSInfo.GPSLatitudeRef"] = "N";
+  Exiv2::Blob blob;
+  Exiv2::ExifParser::encode(blob, Exiv2::bigEndian, exif);
+  // As iPhones write it: "Exif\0\0" before the TIFF header, which the
+  // item's leading offset (6) skips.
+  Bytes block = {'E', 'x', 'i', 'f', 0, 0};
+  block.insert(block.end(), blob.begin(), blob.end());
+  const Bytes heif = EncodeHeif(Photo(), heif_orientation_normal, block);
+  REQUIRE_HEIF(heif);
+  const HeifMetadata meta = ReadHeifMetadata(heif);
+  ASSERT_FALSE(meta.exif_tiff.empty());
+  EXPECT_TRUE(meta.exif_tiff[0] == 'I' || meta.exif_tiff[0] == 'M');
+
+  auto jpeg = EncodeImage(Photo(), ImageFormat::kJpeg, {});
+  ASSERT_TRUE(jpeg.ok());
+  auto out = ApplyMetadataPolicy(heif, *jpeg, ImageFormat::kJpeg,
+                                 MetadataPolicy::kSafe);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  Exiv2::Image::AutoPtr image =
+      Exiv2::ImageFactory::open(out->data(), static_cast<long>(out->size()));
+  image->readMetadata();
+  const Exiv2::ExifData& kept = image->exifData();
+  auto value = [&](const char* key) {
+    auto it = kept.findKey(Exiv2::ExifKey(key));
+    return it == kept.end() ? std::string("<absent>") : it->toString();
+  };
+  EXPECT_EQ(value("Exif.Image.Make"), "FaceveilCam");
+  EXPECT_EQ(value("Exif.Image.Model"), "FV-1");
+  EXPECT_EQ(value("Exif.Photo.DateTimeOriginal"), "2021:03:04 05:06:07");
+  EXPECT_EQ(value("Exif.Image.Artist"), "<absent>");
+  EXPECT_EQ(value("Exif.Photo.BodySerialNumber"), "<absent>");
+  EXPECT_EQ(value("Exif.GPSInfo.GPSLatitudeRef"), "<absent>");
+  // kStrip keeps none of it.
+  auto stripped = ApplyMetadataPolicy(heif, *jpeg, ImageFormat::kJpeg,
+                                      MetadataPolicy::kStrip);
+  ASSERT_TRUE(stripped.ok());
+  Exiv2::Image::AutoPtr plain = Exiv2::ImageFactory::open(
+      stripped->data(), static_cast<long>(stripped->size()));
+  plain->readMetadata();
+  EXPECT_TRUE(plain->exifData().empty());
 }
 
 }  // namespace

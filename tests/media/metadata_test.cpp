@@ -10,6 +10,8 @@
 #include <vector>
 
 #include "faceveil/encode.h"
+#include "media/icc_profile.h"
+#include "media/icc_test_util.h"
 
 namespace faceveil {
 namespace {
@@ -27,15 +29,15 @@ cv::Mat Photo() {
   return image;
 }
 
-// A small ICC profile: a valid 128-byte header and an empty tag table.
-Bytes IccProfile() {
-  Bytes icc(132, 0);
-  icc[3] = 132;  // big-endian size
-  std::copy_n("acsp", 4, icc.begin() + 36);
-  std::copy_n("mntr", 4, icc.begin() + 12);
-  std::copy_n("RGB XYZ ", 8, icc.begin() + 16);
-  icc[8] = 4;  // version 4.0
-  return icc;
+// A camera's ICC profile: a matrix/TRC colour model plus a description and
+// copyright naming the owner and serial, and a private tag with another
+// picture (tests/media/icc_test_util.h).
+Bytes CameraIccProfile() {
+  std::vector<testing::IccTag> tags = testing::IccMatrixTags();
+  tags.push_back({"desc", testing::IccText("desc", "Jane Q. Owner")});
+  tags.push_back({"cprt", testing::IccText("text", "SN-98765-XYZ")});
+  tags.push_back({"ZZPV", testing::IccText("ZZPV", "Secretville photo")});
+  return testing::IccProfile(tags);
 }
 
 bool Contains(const Bytes& bytes, const std::string& needle) {
@@ -98,7 +100,7 @@ Bytes TaggedJpeg() {
   iptc["Iptc.Application2.City"] = "Secretville";
   image->setIptcData(iptc);
   image->setComment("Secret comment");
-  Bytes icc = IccProfile();
+  Bytes icc = CameraIccProfile();
   Exiv2::DataBuf icc_buf(icc.data(), static_cast<long>(icc.size()));
   image->setIccProfile(icc_buf, true);
   return Save(*image);
@@ -156,7 +158,7 @@ TEST_P(MetadataTest, EncoderOutputCarriesNothing) {
   EXPECT_FALSE(image->iccProfileDefined());
 }
 
-TEST_P(MetadataTest, StripKeepsOnlyTheColourProfile) {
+TEST_P(MetadataTest, StripKeepsOnlyTheColourModel) {
   const ImageFormat format = GetParam();
   auto encoded = EncodeImage(Photo(), format, {});
   ASSERT_TRUE(encoded.ok());
@@ -172,7 +174,11 @@ TEST_P(MetadataTest, StripKeepsOnlyTheColourProfile) {
       image->exifData().end());
   ASSERT_TRUE(image->iccProfileDefined());
   const Exiv2::DataBuf* icc = image->iccProfile();
-  EXPECT_EQ(Bytes(icc->pData_, icc->pData_ + icc->size_), IccProfile());
+  // Rebuilt from the colour model, never the input's bytes:
+  // ExpectNoPersonalData above found none of the profile's texts either.
+  const Bytes kept(icc->pData_, icc->pData_ + icc->size_);
+  EXPECT_NE(kept, CameraIccProfile());
+  EXPECT_EQ(kept, media::RebuildIccProfile(CameraIccProfile()));
   // The pixels are untouched by the rewrite.
   const cv::Mat before = cv::imdecode(*encoded, cv::IMREAD_COLOR);
   const cv::Mat after = cv::imdecode(*out, cv::IMREAD_COLOR);
@@ -234,6 +240,52 @@ TEST(MetadataPolicyTest, BmpGetsNothingAndBadOriginalsAreIgnored) {
   EXPECT_FALSE(ApplyMetadataPolicy(tagged, *jpeg, ImageFormat::kHeif,
                                    MetadataPolicy::kStrip)
                    .ok());
+}
+
+TEST(MetadataPolicyTest, PngProfileHasAValidKeyword) {
+  auto png = EncodeImage(Photo(), ImageFormat::kPng, {});
+  ASSERT_TRUE(png.ok());
+  auto out = ApplyMetadataPolicy(TaggedJpeg(), *png, ImageFormat::kPng,
+                                 MetadataPolicy::kSafe);
+  ASSERT_TRUE(out.ok()) << out.status().ToString();
+  // Walk the chunks to the one iCCP: keyword of 1-79 Latin-1 characters,
+  // a NUL, compression method 0, then the zlib-compressed profile.
+  int iccp = 0;
+  for (size_t pos = 8; pos + 12 <= out->size();) {
+    const uint32_t len = uint32_t{(*out)[pos]} << 24 |
+                         uint32_t{(*out)[pos + 1]} << 16 |
+                         uint32_t{(*out)[pos + 2]} << 8 | (*out)[pos + 3];
+    const std::string type(out->begin() + pos + 4, out->begin() + pos + 8);
+    if (type == "iCCP") {
+      ++iccp;
+      const auto data = out->begin() + pos + 8;
+      const auto nul = std::find(data, data + len, 0);
+      const size_t keyword = static_cast<size_t>(nul - data);
+      EXPECT_GE(keyword, 1u);
+      EXPECT_LE(keyword, 79u);
+      for (auto c = data; c != nul; ++c) {
+        EXPECT_TRUE((*c >= 32 && *c <= 126) || *c >= 161) << int(*c);
+      }
+      EXPECT_NE(*data, ' ');
+      EXPECT_NE(*(nul - 1), ' ');
+      ASSERT_LT(keyword + 1, len);
+      EXPECT_EQ(*(nul + 1), 0);  // compression method
+    }
+    pos += 12 + len;
+  }
+  EXPECT_EQ(iccp, 1);
+  // libpng accepts it (a bad keyword makes it drop the profile) and exiv2
+  // reads the same profile back.
+  EXPECT_FALSE(cv::imdecode(*out, cv::IMREAD_COLOR).empty());
+  Exiv2::Image::AutoPtr image = Open(*out);
+  ASSERT_TRUE(image->iccProfileDefined());
+  const Exiv2::DataBuf* icc = image->iccProfile();
+  EXPECT_EQ(Bytes(icc->pData_, icc->pData_ + icc->size_),
+            media::RebuildIccProfile(CameraIccProfile()));
+  const auto model =
+      image->exifData().findKey(Exiv2::ExifKey("Exif.Image.Model"));
+  ASSERT_NE(model, image->exifData().end());
+  EXPECT_EQ(model->toString(), "FV-1");
 }
 
 TEST(MetadataPolicyTest, ParsesNames) {

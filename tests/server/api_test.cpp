@@ -5,9 +5,14 @@
 
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <opencv2/imgcodecs.hpp>
+#include <vector>
 
 #include "faceveil/detector.h"
 #include "faceveil/settings.h"
+#include "media/icc_profile.h"
+#include "media/icc_test_util.h"
+#include "media/metadata_webp.h"
 #include "server_test_util.h"
 
 namespace faceveil::server::testing {
@@ -86,6 +91,52 @@ TEST_F(ApiTest, AnonymizeHidesTheFaceAndKeepsTheBackground) {
   ASSERT_EQ(out.size(), original_.size());
   EXPECT_GT(MeanDiff(out, original_, kFaceCore), 8.0);
   EXPECT_EQ(MeanDiff(out, original_, kFarCorner), 0.0);
+}
+
+// The server encodes through the same pipeline as the CLI: an erased
+// (transparent) face and a camera's ICC profile are handled the same way.
+TEST_F(ApiTest, AnonymizeKeepsAlphaAndRebuildsTheColourProfile) {
+  cv::Mat alpha(original_.size(), CV_8U, cv::Scalar(255));
+  alpha(kFaceCore).setTo(0);
+  cv::Mat bgra;
+  cv::Mat planes[] = {original_, alpha};
+  cv::merge(planes, 2, bgra);
+  std::vector<uint8_t> png;
+  ASSERT_TRUE(cv::imencode(".png", bgra, png));
+  auto res = client_->Post("/api/anonymize",
+                           std::string(png.begin(), png.end()), "image/png");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  const std::vector<uint8_t> body(res->body.begin(), res->body.end());
+  const cv::Mat out = cv::imdecode(body, cv::IMREAD_UNCHANGED);
+  ASSERT_EQ(out.type(), CV_8UC4);
+  for (int y = kFaceCore.y; y < kFaceCore.br().y; ++y) {
+    for (int x = kFaceCore.x; x < kFaceCore.br().x; ++x) {
+      ASSERT_EQ(out.at<cv::Vec4b>(y, x), cv::Vec4b(0, 0, 0, 0))
+          << x << "," << y;
+    }
+  }
+  EXPECT_EQ(out.at<cv::Vec4b>(450, 50)[3], 255);
+
+  // WebP stores its profile uncompressed, so the bytes show what is kept.
+  std::vector<faceveil::testing::IccTag> tags =
+      faceveil::testing::IccMatrixTags();
+  tags.push_back({"desc", faceveil::testing::IccText("desc", "Jane Q. Owner")});
+  const std::vector<uint8_t> profile = faceveil::testing::IccProfile(tags);
+  std::vector<uint8_t> webp;
+  ASSERT_TRUE(cv::imencode(".webp", original_, webp));
+  auto with_icc = media::SetWebpIccProfile(webp, profile);
+  ASSERT_TRUE(with_icc.ok());
+  const std::string upload(with_icc->begin(), with_icc->end());
+  ASSERT_NE(upload.find("Jane Q. Owner"), std::string::npos);
+  res = client_->Post("/api/anonymize", upload, "image/webp");
+  ASSERT_TRUE(res);
+  ASSERT_EQ(res->status, 200) << res->body;
+  EXPECT_EQ(res->body.find("Jane Q. Owner"), std::string::npos);
+  const std::vector<uint8_t> rebuilt = media::RebuildIccProfile(profile);
+  ASSERT_FALSE(rebuilt.empty());
+  EXPECT_NE(res->body.find(std::string(rebuilt.begin(), rebuilt.end())),
+            std::string::npos);
 }
 
 TEST_F(ApiTest, AnonymizeWithNoFacesLeavesThePixels) {

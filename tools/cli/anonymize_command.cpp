@@ -88,10 +88,14 @@ int RunAnonymize(AnonymizeArgs& args) {
   }
   auto summary = RunBatch(**pipeline, args.inputs, args.output, args.batch);
   if (!summary.ok()) return usage(summary.status().message());
-  if (!args.batch.quiet || summary->failed > 0) {
+  if (!args.batch.quiet || summary->failed > 0 ||
+      !summary->empty_folders.empty()) {
     std::cerr << FormatSummary(*summary);
   }
-  return summary->failed > 0 ? kExitFailures : kExitOk;
+  // An input folder with nothing to do is a mistake worth a non-zero exit
+  // (a wrong path, or photos in a format faceveil does not read).
+  const bool nothing_to_do = !summary->empty_folders.empty();
+  return summary->failed > 0 || nothing_to_do ? kExitFailures : kExitOk;
 }
 
 }  // namespace
@@ -119,7 +123,8 @@ void AddAnonymizeCommand(CLI::App& app, int* exit_code) {
       ->check(CLI::Range(1, 256));
   cmd->add_option("--report", args->batch.report_path,
                   "Also write what was found per file as JSON Lines (the "
-                  "schema of 'faceveil detect')");
+                  "schema of 'faceveil detect'); never an input or an "
+                  "output, and an existing file only with --overwrite");
   cmd->add_flag("-q,--quiet", args->batch.quiet,
                 "No progress, no summary (failures are still reported)");
   args->settings.AddTo(cmd);
@@ -156,7 +161,8 @@ void AddAnonymizeCommand(CLI::App& app, int* exit_code) {
       "Nothing but the outputs is written; inputs are never changed unless\n"
       "--in-place is given. Outputs carry no GPS position, camera serial,\n"
       "owner name or thumbnail. Exit status: 0 all done, 1 some files "
-      "failed,\n2 bad command line.\n\n" +
+      "failed\nor an input folder held no photo or video, 2 bad command "
+      "line.\n\n" +
       DetectionOptionsHelp() + VideoHelp());
   cmd->callback([args, exit_code] { *exit_code = RunAnonymize(*args); });
 }

@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "detection_options.h"
 #include "faceveil/detector.h"
+#include "faceveil/file_io.h"
 #include "faceveil/image.h"
 
 namespace faceveil::cli {
@@ -85,7 +86,7 @@ int RunDetect(const DetectArgs& args) {
   for (const std::string& path : args.files) {
     const nlohmann::ordered_json line = DetectFile(**detector, path, &failed);
     if (line.contains("error")) {
-      std::cerr << "faceveil detect: " << path << ": "
+      std::cerr << "faceveil detect: " << PrintableName(path) << ": "
                 << line["error"].get<std::string>() << "\n";
     }
     // Invalid UTF-8 in a file name must not abort the run: replace it.

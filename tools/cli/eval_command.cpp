@@ -12,6 +12,7 @@
 #include "detection_options.h"
 #include "faceveil/detector.h"
 #include "faceveil/eval.h"
+#include "faceveil/file_io.h"
 
 namespace faceveil::cli {
 
@@ -107,7 +108,7 @@ Result<eval::RunResult> RunAt(const EvalArgs& args, const eval::GroundTruth& gt,
   int failed_shown = 0;
   for (const eval::ImageDetections& d : result->images) {
     if (!d.error.empty() && failed_shown++ < 5) {
-      std::cerr << "eval: " << d.file << ": " << d.error << "\n";
+      std::cerr << "eval: " << PrintableName(d.file) << ": " << d.error << "\n";
     }
   }
   return result;
