@@ -73,6 +73,15 @@ clip vfr-subs.mkv "${still[@]}" -f lavfi -i "$(tone 300)" -i "$dest/subs.srt" \
   -map "[v]" -map 1:a -map 2:s -t 2 -fps_mode passthrough -c:v mpeg4 -q:v 5 \
   -c:a libopus -b:a 32k -c:s srt
 
+# A drone's MP4 (DJI style): the pan's video and audio, its GPS telemetry as
+# a mov_text subtitle track, a second video track and timecode data tracks
+# (tmcd, one per video track).
+printf '1\n00:00:00,000 --> 00:00:01,000\nF/2.8, SS 500, ISO 100, GPS (8.5432, 47.3761, 19), H 30.1m\n\n2\n00:00:01,000 --> 00:00:02,000\nF/2.8, SS 500, ISO 100, GPS (8.5433, 47.3762, 19), H 30.4m\n' \
+  >"$dest/gps.srt"
+clip drone.mp4 -i "$dest/pan.mp4" -i "$dest/gps.srt" -f lavfi -i "testsrc=size=160x90:rate=25" \
+  -map 0:v -map 0:a -map 1:s -map 2:v -t 2 -c:v:0 copy -c:a copy -c:s mov_text \
+  -c:v:1 libx264 -preset ultrafast -timecode 00:00:00:00
+
 # WebM: VP8 + Opus, 1 s.
 clip small.webm "${still[@]}" -f lavfi -i "$(tone 500)" \
   -filter_complex "[0:v]scale=320:320,crop=320:180:x=0:y='50*t',format=yuv420p[v]" \

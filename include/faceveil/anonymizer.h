@@ -29,7 +29,7 @@ namespace faceveil {
 
 enum class AnonymizeStyle {
   kBlur,      // Gaussian blur, sigma proportional to the face size
-  kPixelate,  // a few large blocks, each the mean of its pixels
+  kPixelate,  // a few large blocks (<= 8 across), means of the blurred face
   kSolid,     // a uniform fill with AnonymizeOptions::color
 };
 
@@ -66,8 +66,10 @@ struct AnonymizeOptions {
   // the same square. Values below 1 are rejected.
   float mask_scale = kDefaultMaskScale;
 
-  // Scales the blur sigma and the pixel block size (1 = default). Clamped
-  // to [kMinStrength, kMaxStrength] so a face never becomes recognisable.
+  // Scales the blur sigma and the pixel block size (1 = default: sigma a
+  // third of the face square, 8 blocks across it). Clamped to
+  // [kMinStrength, kMaxStrength] so a face never becomes recognisable, nor
+  // findable again by a face detector (tests/privacy/refind_test.cpp).
   float strength = 1.0f;
 
   // Fill colour of kSolid, in the image's channel order (BGR for colour).

@@ -1,7 +1,7 @@
 // Video transcoding with a per-frame hook: every video frame of a file is
 // decoded, handed upright as 8-bit BGR to a FrameProcessor (which may change
-// its pixels in place, e.g. to anonymize faces) and re-encoded; audio and
-// subtitle streams are copied untouched.
+// its pixels in place, e.g. to anonymize faces) and re-encoded; audio
+// streams are copied untouched, subtitles only when asked.
 //
 //   class Blur : public faceveil::FrameProcessor {
 //     faceveil::Status Process(cv::Mat& bgr, int64_t index, double t) override;
@@ -24,14 +24,17 @@
 //    orientation with the same display matrix; other containers cannot carry
 //    one, so they get the upright pixels and no matrix. Mirroring in a
 //    display matrix is ignored.
-//  - Audio and subtitle streams are stream-copied (bit-identical packets and
-//    timestamps). A stream the output container cannot hold is an error
+//  - Audio streams are stream-copied (bit-identical packets and
+//    timestamps). Subtitle streams are dropped unless `keep_subtitles`
+//    (drones write GPS telemetry as subtitles); kept, they are copied the
+//    same way. A stream the output container cannot hold is an error
 //    (kUnsupported, naming a container that can) unless
 //    `drop_unsupported_streams`. Data streams (timecode, GoPro GPMF telemetry
 //    with GPS, ...) and attachments are dropped: they can locate a person.
 //    Other video streams (a second angle, cover art) are dropped too: only
 //    the main one is processed and the others could show faces. Subtitles
 //    are not converted between formats (SubRip cannot go into MP4: use .mkv).
+//    VideoStats counts what was dropped, by kind.
 //  - Threads: demux + decode, the processor, and encode + mux run at the
 //    same time, joined by queues of `queue_frames` frames. The processor
 //    gets frames one at a time, in order (a tracker needs order). Work that
@@ -39,8 +42,11 @@
 //    which `prepare_threads` workers run up to `lookahead_frames` ahead.
 //  - Metadata: see VideoOptions::keep_metadata. Location, device make/model/
 //    software and any key not on the allow-list are never written.
-//  - The output is written to a temporary file beside it and renamed only
-//    when complete; on any failure nothing is left at `output_path`.
+//  - The output is written to a temporary file beside it (media/temp_file.h,
+//    mode 0644 less the umask, as photos) and renamed only when complete; on
+//    any failure nothing is left at `output_path`, and a front end that
+//    calls RemoveTemporaryFiles() (faceveil/file_io.h) when stopped leaves
+//    no temporary file either.
 #ifndef FACEVEIL_VIDEO_H_
 #define FACEVEIL_VIDEO_H_
 
@@ -114,6 +120,19 @@ struct VideoOptions {
   // output is an error (kInvalidArgument) and is left untouched.
   bool overwrite = false;
 
+  // The output path is the input itself (faceveil anonymize --in-place):
+  // the input is read while its replacement is written beside it, and
+  // renamed over it only when complete, so the input is either untouched
+  // or wholly replaced. When false, an output that is the input is an error
+  // (kInvalidArgument); when true, an output that is not is one.
+  bool in_place = false;
+
+  // Copy subtitle streams (stream-copied like audio). false (default):
+  // they are dropped, because drones (DJI and others) and dash cameras
+  // write per-frame GPS position, altitude and time as a subtitle track.
+  // true keeps them as they are: a possible location leak.
+  bool keep_subtitles = false;
+
   // false (default): no container or stream metadata is copied except each
   // stream's language (needed to pick audio and subtitle tracks).
   // true: also copy an allow-list of descriptive tags: title, comment,
@@ -169,25 +188,29 @@ struct VideoProgress {
 using ProgressCallback = std::function<bool(const VideoProgress&)>;
 
 struct VideoStats {
-  int64_t frames = 0;        // video frames decoded, processed, encoded
-  int width = 0;             // frame size the processor saw (upright)
-  int height = 0;            //
-  int rotation_degrees = 0;  // clockwise display rotation: 0/90/180/270
-  double duration_s = 0;     // input duration; 0 when unknown
-  int decode_errors = 0;     // packets skipped, see max_decode_errors
-  int streams_copied = 0;    // audio + subtitle streams copied
-  int streams_dropped = 0;   // data/attachment/unsupported streams
-  std::string video_codec;   // name of the input video codec
-  int64_t output_bytes = 0;  // size of the written file
+  int64_t frames = 0;           // video frames decoded, processed, encoded
+  int width = 0;                // frame size the processor saw (upright)
+  int height = 0;               //
+  int rotation_degrees = 0;     // clockwise display rotation: 0/90/180/270
+  double duration_s = 0;        // input duration; 0 when unknown
+  int decode_errors = 0;        // packets skipped, see max_decode_errors
+  int streams_copied = 0;       // audio (+ subtitle) streams copied
+  int streams_dropped = 0;      // every stream not copied, the ones below too
+  int subtitles_dropped = 0;    // subtitle streams (keep_subtitles false)
+  int videos_dropped = 0;       // video streams besides the main one
+  int data_dropped = 0;         // data streams and attachments
+  int unsupported_dropped = 0;  // drop_unsupported_streams: audio/subtitle
+  std::string video_codec;      // name of the input video codec
+  int64_t output_bytes = 0;     // size of the written file
 };
 
 // Transcodes `input_path` to `output_path` (container chosen by the output's
 // extension: .mp4, .m4v, .mov, .mkv, .webm, .avi). `processor` must stay
 // valid until this returns. Errors: kNotFound (no input), kInvalidArgument
-// (output exists, unknown extension, same path), kCorrupt (not a video or
-// damaged, see max_decode_errors), kUnsupported (no video stream, codec
-// without decoder, stream the container cannot hold), kTooLarge, kIoError,
-// or the processor's own error.
+// (output exists, unknown extension, output is the input without in_place),
+// kCorrupt (not a video or damaged, see max_decode_errors), kUnsupported (no
+// video stream, codec without decoder, stream the container cannot hold),
+// kTooLarge, kIoError, or the processor's own error.
 Result<VideoStats> TranscodeVideo(const std::string& input_path,
                                   const std::string& output_path,
                                   const VideoOptions& options,

@@ -21,7 +21,7 @@ cv::Rect PaddedSource(const cv::Mat& image, cv::Rect rect, double sigma) {
 }  // namespace
 
 double BlurSigma(double feature_size, float strength) {
-  return std::max(0.5, feature_size * strength / 12.0);
+  return std::max(0.5, feature_size * strength / 3.0);
 }
 
 cv::Mat GaussianBlurRegionReference(const cv::Mat& image, cv::Rect rect,

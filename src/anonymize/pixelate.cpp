@@ -27,7 +27,8 @@ void VisibleBlocks(int origin, int length, int64_t n, int lo, int hi,
 }  // namespace
 
 int PixelBlocksAcross(float strength) {
-  return std::clamp(static_cast<int>(std::lround(8.0f / strength)), 2, 10);
+  return std::clamp(static_cast<int>(std::lround(kMaxPixelBlocks / strength)),
+                    2, kMaxPixelBlocks);
 }
 
 cv::Mat PixelateRegion(const cv::Mat& image, cv::Rect region, cv::Rect visible,

@@ -6,9 +6,13 @@
 
 namespace faceveil::anonymize {
 
+// The most blocks across a face at any strength (README: "never more than
+// ~8 blocks across a face").
+inline constexpr int kMaxPixelBlocks = 8;
+
 // Blocks across the fully covered square at `strength` (already clamped):
-// 8 at strength 1, never more than 10 (recognition needs more than that),
-// never fewer than 2.
+// 8 at strength 1 and below, fewer above (8 / strength, rounded), never
+// fewer than 2.
 int PixelBlocksAcross(float strength);
 
 // Returns the pixelated pixels of `visible` (region ∩ image), same type as

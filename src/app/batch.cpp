@@ -119,6 +119,7 @@ class BatchRun {
     VideoJobOptions job;
     job.video = options_.video;
     job.video.overwrite = options_.overwrite || options_.in_place;
+    job.video.in_place = options_.in_place;
     job.detect_every = options_.detect_every;  // 0: the video default
     const std::string name = PrintableName(file.input.filename().string());
     const auto start = std::chrono::steady_clock::now();

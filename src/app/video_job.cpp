@@ -209,24 +209,54 @@ Result<VideoJobResult> AnonymizeVideoFile(const Pipeline& pipeline,
   }
 }
 
+namespace {
+
+// "1 subtitle stream", "2 subtitle streams".
+std::string Count(int n, const char* what) {
+  return std::to_string(n) + " " + what + (n == 1 ? "" : "s");
+}
+
+// What was left out of the output and why, "" when nothing was.
+std::string DroppedStreams(const VideoStats& s) {
+  std::string out;
+  auto add = [&out](const std::string& part) {
+    out += out.empty() ? "; dropped " : ", ";
+    out += part;
+  };
+  if (s.subtitles_dropped > 0) {
+    add(Count(s.subtitles_dropped, "subtitle stream") +
+        " (drones write GPS there; --keep-subtitles keeps them)");
+  }
+  if (s.videos_dropped > 0) {
+    add(Count(s.videos_dropped, "more video track") +
+        " (only the first is anonymized)");
+  }
+  if (s.data_dropped > 0) {
+    add(Count(s.data_dropped, "data stream") + " (may hold GPS)");
+  }
+  if (s.unsupported_dropped > 0) {
+    add(Count(s.unsupported_dropped, "stream") +
+        " the output container cannot hold");
+  }
+  return out;
+}
+
+}  // namespace
+
 std::string FormatVideoSummary(const std::string& name,
                                const VideoJobResult& r) {
   const VideoStats& s = r.stats;
   const double fps = r.seconds > 0 ? s.frames / r.seconds : 0;
-  char line[512];
-  std::snprintf(
-      line, sizeof line,
-      "%s: %lld frames (%s of video) in %s, %.1f fps; %lld %s followed, up to "
-      "%lld at once, in %lld frames; %d %s copied; %s written",
-      name.c_str(), static_cast<long long>(s.frames),
-      Progress::FormatDuration(s.duration_s).c_str(),
-      Progress::FormatDuration(r.seconds).c_str(), fps,
-      static_cast<long long>(r.tracks), r.tracks == 1 ? "face" : "faces",
-      static_cast<long long>(r.max_faces_in_frame),
-      static_cast<long long>(r.frames_with_faces), s.streams_copied,
-      s.streams_copied == 1 ? "stream" : "streams",
-      Progress::FormatBytes(s.output_bytes).c_str());
-  return line;
+  char speed[32];
+  std::snprintf(speed, sizeof speed, "%.1f", fps);
+  return name + ": " + std::to_string(s.frames) + " frames (" +
+         Progress::FormatDuration(s.duration_s) + " of video) in " +
+         Progress::FormatDuration(r.seconds) + ", " + speed + " fps; " +
+         std::to_string(r.tracks) + (r.tracks == 1 ? " face" : " faces") +
+         " followed, up to " + std::to_string(r.max_faces_in_frame) +
+         " at once, in " + std::to_string(r.frames_with_faces) + " frames; " +
+         Count(s.streams_copied, "stream") + " copied" + DroppedStreams(s) +
+         "; " + Progress::FormatBytes(s.output_bytes) + " written";
 }
 
 }  // namespace faceveil

@@ -1,6 +1,6 @@
 // One video file through the pipeline: frames decoded, faces detected and
 // tracked so that no face flashes visible between detections, anonymized,
-// re-encoded; audio and subtitles copied.
+// re-encoded; audio copied (subtitles when asked, see VideoOptions).
 //
 // How a video is searched for faces (the video meaning of a detection
 // mode): every `detect_every`-th frame (a key frame) gets the pipeline's
@@ -71,7 +71,9 @@ Result<VideoJobResult> AnonymizeVideoFile(const Pipeline& pipeline,
 
 // One line for a person: "clip.mp4: 450 frames (0:15 of video) in 0:14,
 // 31.9 fps; 3 faces followed, up to 2 at once, in 420 frames; 1 stream
-// copied; 12.3 MB written".
+// copied; dropped 1 subtitle stream (drones write GPS there;
+// --keep-subtitles keeps them); 12.3 MB written". The "dropped" part names
+// each kind of stream left out, and only appears when one was.
 std::string FormatVideoSummary(const std::string& name,
                                const VideoJobResult& result);
 

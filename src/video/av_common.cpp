@@ -12,7 +12,12 @@ namespace faceveil::video {
 
 void OutputFormatDeleter::operator()(AVFormatContext* c) const {
   if (c == nullptr) return;
-  if (c->oformat != nullptr && !(c->oformat->flags & AVFMT_NOFILE)) {
+  if (c->flags & AVFMT_FLAG_CUSTOM_IO) {
+    // Ours (OutputVideo writes through a descriptor it does not own): the
+    // context and its buffer are freed, the descriptor is left open.
+    if (c->pb != nullptr) av_freep(&c->pb->buffer);
+    avio_context_free(&c->pb);
+  } else if (c->oformat != nullptr && !(c->oformat->flags & AVFMT_NOFILE)) {
     avio_closep(&c->pb);
   }
   avformat_free_context(c);

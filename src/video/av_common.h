@@ -21,7 +21,8 @@ namespace faceveil::video {
 struct InputFormatDeleter {
   void operator()(AVFormatContext* c) const { avformat_close_input(&c); }
 };
-// Closes the output's AVIOContext too, if one was opened.
+// Closes the output's AVIOContext too, if one was opened; a custom one
+// (AVFMT_FLAG_CUSTOM_IO) is freed without closing its descriptor.
 struct OutputFormatDeleter {
   void operator()(AVFormatContext* c) const;
 };

@@ -1,7 +1,12 @@
 #include "video/output_video.h"
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
+#include <cerrno>
+#include <cstdint>
 #include <cstring>
 #include <filesystem>
 #include <string_view>
@@ -57,6 +62,36 @@ int VpxCpuUsed(const std::string& preset) {
 // The container that holds every common audio and subtitle codec.
 constexpr const char* kUniversalContainer = ".mkv";
 
+// The muxer's I/O on a descriptor (the opaque pointer carries it). FFmpeg
+// 5.1's callbacks take a non-const buffer.
+int WriteToFd(void* opaque, uint8_t* buf, int size) {
+  const int fd = static_cast<int>(reinterpret_cast<intptr_t>(opaque));
+  int done = 0;
+  while (done < size) {
+    const ssize_t n = ::write(fd, buf + done, size - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return AVERROR(errno);
+    }
+    done += static_cast<int>(n);
+  }
+  return done;
+}
+
+int64_t SeekFd(void* opaque, int64_t offset, int whence) {
+  const int fd = static_cast<int>(reinterpret_cast<intptr_t>(opaque));
+  if (whence & AVSEEK_SIZE) {
+    struct stat st;
+    if (::fstat(fd, &st) != 0) return AVERROR(errno);
+    return st.st_size;
+  }
+  const off_t at = ::lseek(fd, offset, whence & ~AVSEEK_FORCE);
+  return at < 0 ? AVERROR(errno) : at;
+}
+
+// Buffer of the muxer's I/O context.
+constexpr int kIoBufferBytes = 1 << 16;
+
 }  // namespace
 
 bool IsSupportedOutputPath(const std::string& path) {
@@ -64,8 +99,8 @@ bool IsSupportedOutputPath(const std::string& path) {
 }
 
 Result<std::unique_ptr<OutputVideo>> OutputVideo::Open(
-    const std::string& final_path, const std::string& temp_path,
-    const InputVideo& in, const VideoOptions& options) {
+    const std::string& final_path, int fd, const InputVideo& in,
+    const VideoOptions& options) {
   const Container* container = FindContainer(final_path);
   if (container == nullptr) {
     return Status::InvalidArgument(
@@ -77,7 +112,7 @@ Result<std::unique_ptr<OutputVideo>> OutputVideo::Open(
   out->in_ = &in;
   AVFormatContext* raw = nullptr;
   int err = avformat_alloc_output_context2(&raw, nullptr, container->muxer,
-                                           temp_path.c_str());
+                                           final_path.c_str());
   if (err < 0 || raw == nullptr) return AvStatus(err, "creating the muxer");
   out->format_.reset(raw);
   out->encoded_.reset(av_packet_alloc());
@@ -172,8 +207,16 @@ Result<std::unique_ptr<OutputVideo>> OutputVideo::Open(
   CopyAllowedMetadata(in.format()->metadata, &raw->metadata,
                       MetadataScope::kContainer, options.keep_metadata);
 
-  err = avio_open(&raw->pb, temp_path.c_str(), AVIO_FLAG_WRITE);
-  if (err < 0) return AvStatus(err, "opening " + temp_path + " for writing");
+  auto* buffer = static_cast<unsigned char*>(av_malloc(kIoBufferBytes));
+  if (buffer == nullptr) return Status::TooLarge("out of memory");
+  raw->pb = avio_alloc_context(buffer, kIoBufferBytes, /*write_flag=*/1,
+                               reinterpret_cast<void*>(intptr_t{fd}), nullptr,
+                               WriteToFd, SeekFd);
+  if (raw->pb == nullptr) {
+    av_free(buffer);
+    return Status::TooLarge("out of memory");
+  }
+  raw->flags |= AVFMT_FLAG_CUSTOM_IO;
   err = avformat_write_header(raw, nullptr);
   if (err < 0) return AvStatus(err, "writing the " + final_path + " header");
   return out;
@@ -189,15 +232,24 @@ Status OutputVideo::AddCopiedStreams(const VideoOptions& options) {
     AVMediaType type = s->codecpar->codec_type;
     // Only the main video stream is anonymized; any other picture stream
     // (a second angle, cover art) could show a face, and data streams or
-    // attachments can carry GPS telemetry. None of them is copied.
+    // attachments can carry GPS telemetry. None of them is copied, nor are
+    // subtitles unless asked for: drones write their GPS track as one.
+    if (type == AVMEDIA_TYPE_VIDEO) {
+      ++dropped_.videos;
+      continue;
+    }
+    if (type == AVMEDIA_TYPE_SUBTITLE && !options.keep_subtitles) {
+      ++dropped_.subtitles;
+      continue;
+    }
     if (type != AVMEDIA_TYPE_AUDIO && type != AVMEDIA_TYPE_SUBTITLE) {
-      ++streams_dropped_;
+      ++dropped_.data;
       continue;
     }
     AVCodecID id = s->codecpar->codec_id;
     if (avformat_query_codec(fmt->oformat, id, FF_COMPLIANCE_NORMAL) == 0) {
       if (options.drop_unsupported_streams) {
-        ++streams_dropped_;
+        ++dropped_.unsupported;
         continue;
       }
       return Status::Unsupported(
@@ -286,8 +338,6 @@ Status OutputVideo::Finish() {
     if (format_->pb->error < 0) {
       return AvStatus(format_->pb->error, "writing the output");
     }
-    err = avio_closep(&format_->pb);
-    if (err < 0) return AvStatus(err, "closing the output");
   }
   return Status::Ok();
 }

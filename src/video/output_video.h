@@ -24,12 +24,14 @@ bool IsSupportedOutputPath(const std::string& path);
 
 class OutputVideo {
  public:
-  // Sets up the muxer for `final_path`'s container (writing to
-  // `temp_path`), the encoder and the copied streams, and writes the
-  // header. *in must outlive the OutputVideo.
+  // Sets up the muxer for `final_path`'s container, the encoder and the
+  // copied streams, and writes the header. The file is written through
+  // `fd` (open for reading and writing, owned by the caller: a TempFile's),
+  // never opened by name, so it is exactly the file the caller created.
+  // *in must outlive the OutputVideo.
   static Result<std::unique_ptr<OutputVideo>> Open(
-      const std::string& final_path, const std::string& temp_path,
-      const InputVideo& in, const VideoOptions& options);
+      const std::string& final_path, int fd, const InputVideo& in,
+      const VideoOptions& options);
 
   // Frame size and pixel format the encoder takes.
   int width() const { return encoder_->width; }
@@ -39,8 +41,16 @@ class OutputVideo {
   // input's rotation when the container keeps its display matrix, else 0.
   int unrotate_degrees() const { return unrotate_; }
 
+  // Streams of the input left out of the output, by kind.
+  struct Dropped {
+    int subtitles = 0;    // VideoOptions::keep_subtitles false
+    int videos = 0;       // video streams besides the main one
+    int data = 0;         // data streams, attachments, unknown kinds
+    int unsupported = 0;  // audio/subtitles the container cannot hold
+    int total() const { return subtitles + videos + data + unsupported; }
+  };
   int streams_copied() const { return streams_copied_; }
-  int streams_dropped() const { return streams_dropped_; }
+  const Dropped& dropped() const { return dropped_; }
 
   // Writes a packet of input stream `packet->stream_index` if that stream
   // is copied; other packets are ignored. Thread-safe.
@@ -50,7 +60,8 @@ class OutputVideo {
   // base), or flushes the encoder when null. Call from one thread only.
   Status EncodeFrame(AVFrame* frame);
 
-  // Writes the trailer and closes the file. Call once, after the flush.
+  // Writes the trailer and flushes it to the descriptor (which stays
+  // open). Call once, after the encoder's flush.
   Status Finish();
 
  private:
@@ -64,7 +75,7 @@ class OutputVideo {
   AVStream* video_stream_ = nullptr;
   std::vector<int> copied_index_;  // input stream -> output stream or -1
   int streams_copied_ = 0;
-  int streams_dropped_ = 0;
+  Dropped dropped_;
   int unrotate_ = 0;
   bool strip_codec_delay_ = false;  // see Open()
   int64_t last_pts_ = AV_NOPTS_VALUE;

@@ -9,9 +9,9 @@
 // processor takes them in order. A window of lookahead_frames bounds how far
 // the workers run ahead (and so the memory held).
 //
-// Audio and subtitle packets are muxed straight from the demuxing thread;
-// the muxer interleaves them with the encoded video. The first error of any
-// stage aborts both queues, so every thread ends promptly, and is returned.
+// Copied (audio, subtitle) packets are muxed straight from the demuxing
+// thread; the muxer interleaves them with the encoded video. The first error of
+// any stage aborts both queues, so every thread ends promptly, and is returned.
 #include <algorithm>
 #include <atomic>
 #include <condition_variable>
@@ -23,7 +23,7 @@
 #include <vector>
 
 #include "faceveil/video.h"
-#include "video/atomic_output.h"
+#include "media/temp_file.h"
 #include "video/bounded_queue.h"
 #include "video/frame_convert.h"
 #include "video/input_video.h"
@@ -378,7 +378,12 @@ Result<VideoStats> Transcoder::Run() {
   stats.duration_s = in_.duration_s();
   stats.decode_errors = decode_errors_;
   stats.streams_copied = out_.streams_copied();
-  stats.streams_dropped = out_.streams_dropped();
+  const video::OutputVideo::Dropped& dropped = out_.dropped();
+  stats.streams_dropped = dropped.total();
+  stats.subtitles_dropped = dropped.subtitles;
+  stats.videos_dropped = dropped.videos;
+  stats.data_dropped = dropped.data;
+  stats.unsupported_dropped = dropped.unsupported;
   stats.video_codec = avcodec_get_name(in_.stream()->codecpar->codec_id);
   return stats;
 }
@@ -404,27 +409,41 @@ Result<VideoStats> TranscodeImpl(const std::string& input_path,
         "prepare_threads must be in [0, 64] and lookahead_frames at least 1");
   }
   std::error_code ec;
-  if (fs::exists(output_path, ec)) {
-    if (fs::equivalent(input_path, output_path, ec)) {
-      return Status::InvalidArgument("the output would replace the input " +
-                                     input_path);
-    }
-    if (!options.overwrite) {
-      return Status::InvalidArgument(output_path +
-                                     " already exists (not overwritten)");
-    }
+  const bool same = fs::exists(output_path, ec) &&
+                    fs::equivalent(input_path, output_path, ec);
+  if (same && !options.in_place) {
+    return Status::InvalidArgument("the output would replace the input " +
+                                   input_path + " (set in_place to allow it)");
+  }
+  if (!same && options.in_place && fs::exists(input_path, ec)) {
+    return Status::InvalidArgument(
+        "in_place needs the output to be the input itself, not " + output_path);
+  }
+  const bool replace = options.overwrite || options.in_place;
+  if (!replace && fs::exists(output_path, ec)) {
+    return Status::InvalidArgument(output_path +
+                                   " already exists (not overwritten)");
   }
   auto in = video::InputVideo::Open(input_path, options);
   if (!in.ok()) return in.status();
-  auto temp = video::TempOutputFile::Create(output_path);
+  // The input stays open (and readable) while its replacement is written
+  // beside it; the rename swaps them in one step.
+  auto temp = TempFile::Create(output_path);
   if (!temp.ok()) return temp.status();
-  auto out = video::OutputVideo::Open(output_path, temp->path(), **in, options);
+  auto out = video::OutputVideo::Open(output_path, temp->fd(), **in, options);
   if (!out.ok()) return out.status();
   Transcoder transcoder(**in, **out, options, processor, progress);
   auto stats = transcoder.Run();
   if (!stats.ok()) return stats;
-  out->reset();  // closes the file before it is renamed
-  FACEVEIL_RETURN_IF_ERROR(temp->Commit(options.overwrite));
+  out->reset();  // the muxer is done with the descriptor
+  Status published = temp->Publish(replace);
+  if (!published.ok()) {
+    if (published.message().find("already exists") != std::string::npos) {
+      return Status::InvalidArgument(output_path +
+                                     " already exists (not overwritten)");
+    }
+    return published;
+  }
   std::error_code size_error;
   const auto bytes = fs::file_size(output_path, size_error);
   if (!size_error) stats->output_bytes = static_cast<int64_t>(bytes);

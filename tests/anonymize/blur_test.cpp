@@ -83,12 +83,16 @@ TEST(BlurSigmaTest, GrowsWithFaceSize) {
   EXPECT_GE(BlurSigma(1, 1.0f), 0.5);
 }
 
-TEST(PixelBlocksTest, StaysInSafeRange) {
+TEST(PixelBlocksTest, NeverMoreThanTheDocumentedEight) {
+  EXPECT_EQ(kMaxPixelBlocks, 8);  // README: "never more than ~8 blocks"
   EXPECT_EQ(PixelBlocksAcross(1.0f), 8);
-  EXPECT_EQ(PixelBlocksAcross(0.8f), 10);
+  EXPECT_EQ(PixelBlocksAcross(0.8f), 8);  // the weakest allowed: was 10
+  EXPECT_EQ(PixelBlocksAcross(2.0f), 4);
   EXPECT_EQ(PixelBlocksAcross(4.0f), 2);
-  EXPECT_LE(PixelBlocksAcross(0.01f), 10);
-  EXPECT_GE(PixelBlocksAcross(100.0f), 2);
+  for (float s = 0.01f; s < 100; s *= 1.1f) {
+    EXPECT_LE(PixelBlocksAcross(s), 8) << "strength " << s;
+    EXPECT_GE(PixelBlocksAcross(s), 2) << "strength " << s;
+  }
 }
 
 TEST(PixelateRegionTest, BlocksAreMeansOfVisiblePixels) {

@@ -38,9 +38,31 @@ TEST_F(VideoCliTest, ClipPrintsItsSummary) {
   EXPECT_NE(run.out.find(" fps; "), std::string::npos) << run.out;
   EXPECT_NE(run.out.find(" followed, up to "), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("; 1 stream copied; "), std::string::npos) << run.out;
+  EXPECT_EQ(run.out.find("dropped"), std::string::npos)  // nothing was
+      << run.out;
   EXPECT_NE(run.out.find(" kB written"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("1 of 1 files anonymized"), std::string::npos)
       << run.out;
+}
+
+TEST_F(VideoCliTest, SummarySaysWhatWasDroppedAndKeepSubtitlesKeepsThem) {
+  CommandRun run = Faceveil("anonymize '" + Clip("drone.mp4") + "' -o '" +
+                            (dir_ / "out.mp4").string() + "'");
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  EXPECT_NE(run.out.find("; 1 stream copied; dropped 1 subtitle stream "
+                         "(drones write GPS there; --keep-subtitles keeps "
+                         "them), 1 more video track (only the first is "
+                         "anonymized), 2 data streams (may hold GPS); "),
+            std::string::npos)
+      << run.out;
+
+  run = Faceveil("anonymize --keep-subtitles '" + Clip("drone.mp4") + "' -o '" +
+                 (dir_ / "kept.mp4").string() + "'");
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  EXPECT_NE(run.out.find("; 2 streams copied; dropped 1 more video track "),
+            std::string::npos)
+      << run.out;
+  EXPECT_EQ(run.out.find("subtitle"), std::string::npos) << run.out;
 }
 
 TEST_F(VideoCliTest, QuietPrintsNothing) {

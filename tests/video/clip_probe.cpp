@@ -130,7 +130,11 @@ Result<int> DecodeClip(const std::string& path,
                                  static_cast<AVPixelFormat>(frame->format),
                                  frame->width, frame->height, AV_PIX_FMT_BGR24,
                                  SWS_BILINEAR, nullptr, nullptr, nullptr);
-      cv::Mat bgr(frame->height, frame->width, CV_8UC3);
+      // swscale's SIMD writers may store a few bytes past the end of a row
+      // whose length is not a multiple of 16 (the 360-pixel-wide upright
+      // clips); a spare row keeps them inside the buffer.
+      cv::Mat padded(frame->height + 1, frame->width, CV_8UC3);
+      cv::Mat bgr = padded.rowRange(0, frame->height);
       uint8_t* dst[4] = {bgr.data};
       int stride[4] = {static_cast<int>(bgr.step)};
       sws_scale(sws, frame->data, frame->linesize, 0, frame->height, dst,

@@ -1,9 +1,6 @@
 // Unit tests of the transcoder's parts that need no video file.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
-#include <filesystem>
-#include <fstream>
 #include <opencv2/core.hpp>
 #include <thread>
 
@@ -11,15 +8,12 @@ extern "C" {
 #include <libavutil/display.h>
 }
 
-#include "video/atomic_output.h"
 #include "video/bounded_queue.h"
 #include "video/frame_convert.h"
 #include "video/metadata_policy.h"
 
 namespace faceveil::video {
 namespace {
-
-namespace fs = std::filesystem;
 
 TEST(MetadataPolicyTest, LocationAndDeviceNeverPass) {
   for (bool keep : {false, true}) {
@@ -135,48 +129,6 @@ TEST(BoundedQueueTest, CloseDrainsAndAbortUnblocks) {
   blocked.Abort();
   stuck.join();
   EXPECT_FALSE(blocked.Pop(v));
-}
-
-class TempOutputFileTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("faceveil_video_parts_" + std::to_string(getpid()));
-    fs::create_directories(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-  size_t FileCount() const {
-    return std::distance(fs::directory_iterator(dir_),
-                         fs::directory_iterator());
-  }
-  fs::path dir_;
-};
-
-TEST_F(TempOutputFileTest, UncommittedFileIsRemoved) {
-  {
-    auto temp = TempOutputFile::Create((dir_ / "out.mp4").string());
-    ASSERT_TRUE(temp.ok()) << temp.status().ToString();
-    EXPECT_TRUE(fs::exists(temp->path()));
-    EXPECT_EQ(fs::path(temp->path()).extension(), ".mp4");
-  }
-  EXPECT_EQ(FileCount(), 0u);
-}
-
-TEST_F(TempOutputFileTest, CommitRefusesToReplaceUnlessAsked) {
-  const fs::path final = dir_ / "out.mkv";
-  std::ofstream(final) << "precious";
-  auto temp = TempOutputFile::Create(final.string());
-  ASSERT_TRUE(temp.ok());
-  std::ofstream(temp->path()) << "new";
-  Status s = temp->Commit(/*overwrite=*/false);
-  EXPECT_EQ(s.code(), Status::Code::kInvalidArgument) << s.ToString();
-  std::string content;
-  std::ifstream(final) >> content;
-  EXPECT_EQ(content, "precious");
-  ASSERT_TRUE(temp->Commit(/*overwrite=*/true).ok());
-  std::ifstream(final) >> content;
-  EXPECT_EQ(content, "new");
-  EXPECT_EQ(FileCount(), 1u);
 }
 
 }  // namespace

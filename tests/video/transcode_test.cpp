@@ -223,7 +223,10 @@ TEST_F(TranscodeTest, RotatedPhoneVideoIsUprightForProcessorAndKeepsMatrix) {
 
 TEST_F(TranscodeTest, VariableFrameRateMkvKeepsTimestampsAndSubtitles) {
   MarkingProcessor marker;
-  auto stats = TranscodeVideo(Clip("vfr-subs.mkv"), Out("out.mkv"), {}, marker);
+  VideoOptions options;
+  options.keep_subtitles = true;  // dropped by default (streams_test.cpp)
+  auto stats =
+      TranscodeVideo(Clip("vfr-subs.mkv"), Out("out.mkv"), options, marker);
   ASSERT_TRUE(stats.ok()) << stats.status().ToString();
   EXPECT_EQ(stats->video_codec, "mpeg4");
   auto in = ProbeClip(Clip("vfr-subs.mkv"));
@@ -301,7 +304,10 @@ TEST_F(TranscodeTest, WebmAndAviInputsAndOutputs) {
 TEST_F(TranscodeTest, StreamsTheContainerCannotHoldAreAnErrorUnlessDropped) {
   MarkingProcessor marker;
   // SubRip has no MP4 form (MP4 wants mov_text).
-  auto subs = TranscodeVideo(Clip("vfr-subs.mkv"), Out("subs.mp4"), {}, marker);
+  VideoOptions keep;
+  keep.keep_subtitles = true;
+  auto subs =
+      TranscodeVideo(Clip("vfr-subs.mkv"), Out("subs.mp4"), keep, marker);
   ASSERT_FALSE(subs.ok());
   EXPECT_EQ(subs.status().code(), Status::Code::kUnsupported);
   EXPECT_NE(subs.status().message().find("subrip"), std::string::npos)
@@ -321,6 +327,7 @@ TEST_F(TranscodeTest, StreamsTheContainerCannotHoldAreAnErrorUnlessDropped) {
       TranscodeVideo(Clip("small.avi"), Out("out.mp4"), options, marker);
   ASSERT_TRUE(dropped.ok()) << dropped.status().ToString();
   EXPECT_EQ(dropped->streams_dropped, 1);
+  EXPECT_EQ(dropped->unsupported_dropped, 1);
   auto out = ProbeClip(Out("out.mp4"));
   ASSERT_TRUE(out.ok());
   EXPECT_EQ(out->Count(AVMEDIA_TYPE_AUDIO), 0);
@@ -395,7 +402,8 @@ TEST_F(TranscodeTest, RefusesToOverwriteUnlessAsked) {
   ASSERT_TRUE(out.ok());
   EXPECT_EQ(out->First(AVMEDIA_TYPE_VIDEO)->packet_hashes.size(), 50u);
 
-  // Never onto its own input, even when asked to overwrite.
+  // Never onto its own input, even when asked to overwrite: that takes
+  // in_place (streams_test.cpp).
   auto self = TranscodeVideo(path, path, options, marker);
   EXPECT_EQ(self.status().code(), Status::Code::kInvalidArgument);
   EXPECT_EQ(FilesInDir(), 1u);

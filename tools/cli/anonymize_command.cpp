@@ -13,6 +13,7 @@
 #include "faceveil/pipeline.h"
 #include "faceveil/settings.h"
 #include "setting_flags.h"
+#include "stop_signals.h"
 
 namespace faceveil::cli {
 namespace {
@@ -60,6 +61,9 @@ int RunAnonymize(AnonymizeArgs& args) {
     return usage("say where the results go: -o OUTPUT (or --in-place)");
   }
 
+  // Before any thread starts (the pipeline's, the batch's): see
+  // stop_signals.h.
+  RemoveTemporaryFilesWhenStopped();
   auto pipeline = Pipeline::Create(args.pipeline);
   if (!pipeline.ok()) {
     std::cerr << "faceveil anonymize: " << pipeline.status().ToString() << "\n";
@@ -142,6 +146,10 @@ void AddAnonymizeCommand(CLI::App& app, int* exit_code) {
   cmd->add_option("--preset", args->batch.video.preset,
                   "Video encoder speed: ultrafast ... veryslow")
       ->capture_default_str();
+  cmd->add_flag("--keep-subtitles", args->batch.video.keep_subtitles,
+                "Video: keep subtitle tracks. Off by default: drones and dash "
+                "cameras write their GPS position there, so a kept track can "
+                "tell where the video was made");
   args->batch.detect_every = 0;  // the video default, see the footer
   cmd->add_option("--detect-every", args->batch.detect_every,
                   "Video: full detection (--mode) on every N-th frame; a "
