@@ -1,6 +1,7 @@
 #include "video/frame_convert.h"
 
 #include <cmath>
+#include <cstddef>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 #include <string>
@@ -17,6 +18,35 @@ namespace {
 // Same-size conversions only resample chroma; bilinear is exact enough there
 // and much cheaper than the higher-order filters.
 constexpr int kSwsFlags = SWS_BILINEAR;
+
+// swscale's SIMD readers and writers handle whole vectors of pixels: a row
+// whose width is not a multiple of the vector is read or written up to a
+// vector past its end. Within an image that lands on the next row (written
+// only after it); past the last row it leaves the buffer.
+// Measured with FFmpeg 5.1 on x86-64 with AVX2: up to 25 bytes read past a
+// BGR24 source and 45 written past a BGR24 destination (a row rounded up to
+// 16 pixels). Every BGR buffer handed to swscale has at least this many
+// bytes of its own allocation after its last pixel; the margin over the
+// measured overrun covers wider vectors (AVX-512) elsewhere.
+constexpr std::ptrdiff_t kSwsSlackBytes = 256;
+
+// Bytes of `m`'s allocation after its last pixel. (Mat::dataend is the end
+// of the whole allocation for a row range, not of the range.)
+std::ptrdiff_t BytesAfterLastPixel(const cv::Mat& m) {
+  const uint8_t* end = m.ptr(m.rows - 1) + m.cols * m.elemSize();
+  return m.datalimit - end;
+}
+
+// A continuous `rows` x `cols` BGR image whose allocation goes on for
+// kSwsSlackBytes or more after its last pixel (spare rows, never part of
+// the image).
+cv::Mat NewPaddedBgr(int rows, int cols) {
+  const std::ptrdiff_t row_bytes = static_cast<std::ptrdiff_t>(cols) * 3;
+  const int spare_rows =
+      static_cast<int>((kSwsSlackBytes + row_bytes - 1) / row_bytes);
+  cv::Mat padded(rows + spare_rows, cols, CV_8UC3);
+  return padded.rowRange(0, rows);
+}
 
 std::string PixelFormatName(int format) {
   const char* name = av_get_pix_fmt_name(static_cast<AVPixelFormat>(format));
@@ -67,7 +97,9 @@ Status ToBgrConverter::Convert(const AVFrame& frame, cv::Mat& bgr) {
     return Status::Unsupported(std::string("cannot convert pixel format ") +
                                PixelFormatName(frame.format) + " to BGR");
   }
-  bgr.create(height_, width_, CV_8UC3);
+  // Always a buffer of our own: swscale may write past the last pixel, and
+  // past a caller's Mat that could be another image's pixels.
+  bgr = NewPaddedBgr(height_, width_);
   uint8_t* dst[4] = {bgr.data, nullptr, nullptr, nullptr};
   int dst_stride[4] = {static_cast<int>(bgr.step), 0, 0, 0};
   int rows = sws_scale(ctx, frame.data, frame.linesize, 0, frame.height, dst,
@@ -92,8 +124,18 @@ Result<FramePtr> FromBgrConverter::Convert(const cv::Mat& bgr) {
   auto made = NewFrame();
   if (!made.ok()) return made.status();
   FramePtr frame = std::move(made).value();
-  const uint8_t* src[4] = {bgr.data, nullptr, nullptr, nullptr};
-  int src_stride[4] = {static_cast<int>(bgr.step), 0, 0, 0};
+  // swscale may read past the last pixel: a Mat without room there (one
+  // cv::rotate or the caller made) is copied into one with it first.
+  const cv::Mat* source = &bgr;
+  if (BytesAfterLastPixel(bgr) < kSwsSlackBytes) {
+    if (padded_.size() != bgr.size()) {
+      padded_ = NewPaddedBgr(bgr.rows, bgr.cols);
+    }
+    bgr.copyTo(padded_);
+    source = &padded_;
+  }
+  const uint8_t* src[4] = {source->data, nullptr, nullptr, nullptr};
+  int src_stride[4] = {static_cast<int>(source->step), 0, 0, 0};
   int rows = sws_scale(ctx, src, src_stride, 0, bgr.rows, frame->data,
                        frame->linesize);
   if (rows != height_) return Status::Internal("pixel conversion failed");

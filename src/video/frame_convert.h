@@ -25,6 +25,8 @@ void RotateClockwise(const cv::Mat& in, cv::Mat& out, int degrees);
 class ToBgrConverter {
  public:
   ToBgrConverter(int width, int height) : width_(width), height_(height) {}
+  // `bgr` gets a new buffer each call, with spare bytes after its last row
+  // for swscale's vector writes (Mats that shared the old one keep it).
   Status Convert(const AVFrame& frame, cv::Mat& bgr);
 
  private:
@@ -38,7 +40,10 @@ class FromBgrConverter {
  public:
   FromBgrConverter(int width, int height, AVPixelFormat format)
       : width_(width), height_(height), format_(format) {}
-  // Fills a newly allocated frame; the caller sets its timestamps.
+  // Fills a newly allocated frame; the caller sets its timestamps. `bgr` is
+  // only read, never past its last pixel: where swscale runs, one with too
+  // few bytes of its allocation after that (a Mat ToBgrConverter did not
+  // make, typically) is copied first.
   Result<FramePtr> Convert(const cv::Mat& bgr);
 
  private:
@@ -48,8 +53,9 @@ class FromBgrConverter {
   int width_;
   int height_;
   AVPixelFormat format_;
-  SwsPtr sws_;    // for sizes or formats the fast path does not take
-  cv::Mat i420_;  // reused scratch of the fast path
+  SwsPtr sws_;      // for sizes or formats the fast path does not take
+  cv::Mat i420_;    // reused scratch of the fast path
+  cv::Mat padded_;  // reused copy of an input without swscale's slack
 };
 
 }  // namespace faceveil::video
