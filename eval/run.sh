@@ -168,6 +168,12 @@ done
   itself. Their ms/image is the sum of both models' \`Detect()\` time
   under heavy machine load: see \`bench/multiscale_bench\`
   (\`BM_DetectMode\`, one thread) for the cost of each model.
+- CrowdNet rows: \`--detector crowdnet\`, faceveil's own model
+  (docs/CROWDNET.md); thresholds \`CrowdNetThreshold()\` in
+  src/detect/detector.cpp, chosen with \`eval/sweep.sh\` on detections saved
+  at 0.1. The YuNet_n row is the peer of ../shared/peers (measured only,
+  never shipped), scored from the JSON Lines its ONNX Runtime runner wrote
+  (\`YUNET_DETECTIONS=... eval/run.sh\`); its ms/image is its runner's.
 - Every figure, with face counts: \`eval/results/*.json\`.
 EOF
 } > eval/results.md

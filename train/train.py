@@ -2,6 +2,11 @@
 
     /usr/bin/python3 train/train.py --config train/config.json --out train/runs/v1
 
+A longer run can start from an earlier one's weights:
+
+    /usr/bin/python3 train/train.py --config train/config.json --out train/runs/v2 \
+        --init train/runs/v1/final.pt
+
 Writes into --out: checkpoint.pt (every N iterations and at each evaluation, written
 atomically), log.csv (training loss every 20 iterations), val.csv (proxy val AP every
 eval_every epochs), best.pt (EMA weights with the best proxy AP Hard).  Run it again
@@ -51,6 +56,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--config", required=True)
     ap.add_argument("--out", required=True)
+    ap.add_argument("--init", help="start a new run from this checkpoint's EMA weights "
+                    "(fresh optimizer and schedule); ignored when --out already has a checkpoint")
     args = ap.parse_args()
     here = os.path.dirname(os.path.abspath(args.config))
     cfg = json.load(open(args.config))
@@ -83,6 +90,11 @@ def main():
     it, best, last_eval_epoch = 0, -1.0, 0
 
     ckpt_path = os.path.join(args.out, "checkpoint.pt")
+    if args.init and not os.path.exists(ckpt_path):
+        init = torch.load(args.init)
+        net.load_state_dict(init["ema"])
+        ema.load_state_dict(init["ema"])
+        print(f"initialized from {args.init} (iteration {init.get('iter')})", flush=True)
     if os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path)
         net.load_state_dict(ck["net"])
@@ -91,6 +103,18 @@ def main():
         torch.set_rng_state(ck["torch_rng"])
         it, best, last_eval_epoch = ck["iter"], ck["best"], ck["last_eval_epoch"]
         print(f"resumed at iteration {it} (epoch {it / iters_per_epoch:.2f})", flush=True)
+        # Rows logged after the checkpoint are redone: drop them.
+        for name in ("log.csv", "val.csv"):
+            path = os.path.join(args.out, name)
+            if os.path.exists(path):
+                with open(path) as f:
+                    rows = list(csv.DictReader(f))
+                keep = [r for r in rows if int(r["iter"]) <= it]
+                if rows and len(keep) < len(rows):
+                    with open(path, "w", newline="") as f:
+                        w = csv.DictWriter(f, fieldnames=list(rows[0]))
+                        w.writeheader()
+                        w.writerows(keep)
 
     def checkpoint():
         save_atomic({"net": net.state_dict(), "ema": ema.state_dict(), "opt": opt.state_dict(),
