@@ -39,7 +39,7 @@ configs=(
   "ensemble, preset balanced (the default): BlazeFace balanced + SSD at 1024|--detector ensemble --mode balanced"
   "ensemble, preset thorough: BlazeFace thorough + SSD 1024 and tiles|--detector ensemble --mode thorough"
   "CrowdNet, preset single: long side 640|--detector crowdnet --mode single"
-  "CrowdNet, preset fast: long side 1024 + half|--detector crowdnet --mode fast"
+  "CrowdNet, preset fast: long side 1024, one pass|--detector crowdnet --mode fast"
   "CrowdNet, preset balanced: own resolution + half|--detector crowdnet --mode balanced"
   "CrowdNet, preset thorough: enlarged 2x + pyramid|--detector crowdnet --mode thorough"
   # The YuNet_n peer (../shared/peers/README.md: for measuring only, never
