@@ -70,16 +70,10 @@ std::vector<Pass> PlanPasses(cv::Size image, const PassOptions& options) {
 
 bool TouchesInteriorEdge(const Box& box, const Pass& pass, cv::Size image,
                          float margin_fraction) {
-  if (!pass.tile) return false;
-  const cv::Rect& r = pass.region;
-  const float margin = margin_fraction * std::max(r.width, r.height);
-  if (r.x > 0 && box.x <= r.x + margin) return true;
-  if (r.y > 0 && box.y <= r.y + margin) return true;
-  if (r.x + r.width < image.width && box.x + box.w >= r.x + r.width - margin)
-    return true;
-  if (r.y + r.height < image.height && box.y + box.h >= r.y + r.height - margin)
-    return true;
-  return false;
+  const float margin =
+      margin_fraction *
+      static_cast<float>(std::max(pass.region.width, pass.region.height));
+  return pass.tile && CutByRegionEdge(box, pass.region, image, margin);
 }
 
 Result<std::vector<Face>> DetectPasses(const CrowdNet& net,

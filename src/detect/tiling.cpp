@@ -97,6 +97,21 @@ int CountTiles(const std::vector<TileLevel>& levels) {
   return n;
 }
 
+bool CutByRegionEdge(const Box& box, const cv::Rect& region, cv::Size image,
+                     float margin) {
+  if (region.x > 0 && box.x < region.x + margin) return true;
+  if (region.y > 0 && box.y < region.y + margin) return true;
+  if (region.x + region.width < image.width &&
+      box.x + box.w > region.x + region.width - margin) {
+    return true;
+  }
+  if (region.y + region.height < image.height &&
+      box.y + box.h > region.y + region.height - margin) {
+    return true;
+  }
+  return false;
+}
+
 int CutEdges(const Box& box, const SquareRegion& tile, cv::Size image) {
   const float margin = kCutMarginFraction * tile.side;
   // Half a pixel: an edge tile ends exactly at the image border.

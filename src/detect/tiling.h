@@ -82,6 +82,12 @@ struct TileCandidate {
   bool cut = false;  // touches an interior tile edge; box extended past it
 };
 
+// Whether `box` reaches within `margin` pixels of an edge of `region` that
+// is not also an edge of the image: the cut rule of the SSD's and CrowdNet's
+// tiles (a candidate there may be half a face; a neighbour sees it whole).
+bool CutByRegionEdge(const Box& box, const cv::Rect& region, cv::Size image,
+                     float margin);
+
 // How close, as a share of the tile side, a box must come to a tile edge
 // to count as cut by it.
 inline constexpr float kCutMarginFraction = 0.02f;

@@ -4,28 +4,9 @@
 #include <cmath>
 
 #include "detect/nms.h"
+#include "detect/tiling.h"
 
 namespace faceveil::ssd {
-namespace {
-
-// Whether `box` reaches within `margin` pixels of an edge of `tile` that
-// is not also an edge of the image.
-bool CutByTileEdge(const Box& box, const cv::Rect& tile, cv::Size image,
-                   float margin) {
-  if (tile.x > 0 && box.x < tile.x + margin) return true;
-  if (tile.y > 0 && box.y < tile.y + margin) return true;
-  if (tile.x + tile.width < image.width &&
-      box.x + box.w > tile.x + tile.width - margin) {
-    return true;
-  }
-  if (tile.y + tile.height < image.height &&
-      box.y + box.h > tile.y + tile.height - margin) {
-    return true;
-  }
-  return false;
-}
-
-}  // namespace
 
 std::vector<Pass> PlanPasses(cv::Size image, const PassOptions& options) {
   std::vector<Pass> passes;
@@ -72,7 +53,7 @@ Result<std::vector<Face>> DetectPasses(const SsdMobileNet& net,
         static_cast<float>(std::max(pass.region.width, pass.region.height));
     for (Face& f : *found) {
       if (pass.tile &&
-          CutByTileEdge(f.box, pass.region, image.size(), margin)) {
+          CutByRegionEdge(f.box, pass.region, image.size(), margin)) {
         continue;
       }
       candidates.push_back(f);
