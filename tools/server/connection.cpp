@@ -50,6 +50,18 @@ std::string AddressOf(const sockaddr_storage& addr, int* port) {
   return text;
 }
 
+// The address of one end of `fd`: `name` is getpeername or getsockname.
+// "" and port 0 when the socket has no such address.
+std::string SocketAddress(int fd, int (*name)(int, sockaddr*, socklen_t*),
+                          int* port) {
+  sockaddr_storage addr{};
+  socklen_t len = sizeof addr;
+  *port = 0;
+  return name(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0
+             ? AddressOf(addr, port)
+             : "";
+}
+
 // A connected socket read through a buffer, every read and write bounded
 // by a deadline that the connection's phase sets (not a per-call timeout:
 // one byte every few seconds must not keep a connection forever).
@@ -122,20 +134,10 @@ class SocketStream : public httplib::Stream {
   }
 
   void get_remote_ip_and_port(std::string& ip, int& port) const override {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
-    port = 0;
-    ip = ::getpeername(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0
-             ? AddressOf(addr, &port)
-             : "";
+    ip = SocketAddress(fd_, ::getpeername, &port);
   }
   void get_local_ip_and_port(std::string& ip, int& port) const override {
-    sockaddr_storage addr{};
-    socklen_t len = sizeof addr;
-    port = 0;
-    ip = ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &len) == 0
-             ? AddressOf(addr, &port)
-             : "";
+    ip = SocketAddress(fd_, ::getsockname, &port);
   }
   socket_t socket() const override { return fd_; }
 
