@@ -160,4 +160,9 @@ Result<int> DecodeClip(const std::string& path,
   return frames;
 }
 
+std::string ReadAll(const std::string& path) {
+  std::ifstream f(path, std::ios::binary);
+  return std::string(std::istreambuf_iterator<char>(f), {});
+}
+
 }  // namespace faceveil::testing

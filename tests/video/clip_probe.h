@@ -49,6 +49,9 @@ Result<ClipProbe> ProbeClip(const std::string& path);
 Result<int> DecodeClip(const std::string& path,
                        const std::function<void(const cv::Mat&, double)>& fn);
 
+// The whole file's bytes ("" when it cannot be read).
+std::string ReadAll(const std::string& path);
+
 }  // namespace faceveil::testing
 
 #endif  // FACEVEIL_TESTS_VIDEO_CLIP_PROBE_H_

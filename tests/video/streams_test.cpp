@@ -19,14 +19,10 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing::ProbeClip;
+using testing::ReadAll;
 
 // The GPS latitude drone.mp4's subtitle track carries.
 constexpr char kLatitude[] = "47.376";
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(f), {});
-}
 
 // Paints the top-left corner white, so a processed output is recognisable.
 FrameFunction Painter() {

@@ -25,6 +25,7 @@ namespace fs = std::filesystem;
 using testing::ClipProbe;
 using testing::DecodeClip;
 using testing::ProbeClip;
+using testing::ReadAll;
 
 const cv::Rect kMark(40, 30, 100, 60);   // upright coordinates
 const cv::Scalar kMagenta(255, 0, 255);  // BGR
@@ -52,11 +53,6 @@ bool HasMark(const cv::Mat& upright) {
   cv::Scalar mean = cv::mean(upright(
       cv::Rect(kMark.x + 4, kMark.y + 4, kMark.width - 8, kMark.height - 8)));
   return cv::norm(mean - kMagenta) < 30;
-}
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream f(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(f), {});
 }
 
 std::vector<double> Sorted(std::vector<double> v) {
