@@ -9,7 +9,7 @@ namespace {
 // Upper bound on the dense size of one tensor; far above any face model and
 // well below what would exhaust memory.
 constexpr int64_t kMaxDenseElements = int64_t{1} << 27;
-constexpr int kMaxRank = 8;
+constexpr int kMaxSparseRank = 8;
 
 // Walks the traversal levels depth first. `position` is the index of the
 // current element within its level: for a DENSE level the child positions
@@ -103,7 +103,7 @@ Result<std::vector<float>> Densify(const Sparsity& sparsity,
   const size_t n = dense_shape.size();
   const size_t k = sparsity.block_map.size();
   const size_t levels = n + k;
-  if (n == 0 || n > kMaxRank || k > n) {
+  if (n == 0 || n > kMaxSparseRank || k > n) {
     return Status::Corrupt("sparse tensor: bad rank");
   }
   if (sparsity.traversal_order.size() != levels ||

@@ -16,7 +16,7 @@
 namespace faceveil::tflite {
 namespace {
 
-constexpr size_t kMaxRank = 6;
+constexpr size_t kMaxTensorRank = 6;
 
 std::string TypeName(schema::TensorType type) {
   const char* name = schema::EnumNameTensorType(type);
@@ -133,7 +133,7 @@ class Reader {
       if (t->name()) out.name = t->name()->str();
       const std::string label = "tensor '" + out.name + "'";
       const auto* shape = t->shape();
-      if (shape && shape->size() > kMaxRank) {
+      if (shape && shape->size() > kMaxTensorRank) {
         return Status::Unsupported(label + " has rank " +
                                    std::to_string(shape->size()));
       }
