@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end test of `faceveil serve` in a real browser: starts the server
-# on a free port, runs ui.test.mjs (node --test, playwright-core driving
+# on a free port, runs ui, review and errors.test.mjs (node --test, playwright-core driving
 # Debian's /usr/bin/chromium), stops the server.
 #
 #   scripts/e2e/run.sh path/to/faceveil path/to/testdata
@@ -51,4 +51,5 @@ FACEVEIL_URL="http://127.0.0.1:$port/" \
 FACEVEIL_TESTDATA="$testdata" \
 FACEVEIL_CHROMIUM="$chromium" \
 E2E_WORK="$work" \
-  node --test --test-reporter=spec "$here/ui.test.mjs"
+  node --test --test-concurrency=1 --test-reporter=spec \
+    "$here/ui.test.mjs" "$here/review.test.mjs" "$here/errors.test.mjs"

@@ -133,15 +133,19 @@ TEST_F(ErrorsTest, ForeignHostOrOriginIsRefused) {
 
 TEST(ErrorsLimitTest, OversizedBodyIs413) {
   ServerOptions options;
-  options.max_upload_bytes = 4096;
+  options.max_upload_bytes = 256 << 10;
   RunningServer server(options);
   ASSERT_TRUE(server.ok()) << server.error();
   const std::string png = ReadTestFile("astronaut.png");
-  ASSERT_GT(png.size(), 4096u);
+  ASSERT_GT(png.size(), 256u << 10);
   auto res = server.Client()->Post("/api/detect", png, "image/png");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 413);
-  EXPECT_NE(res->body.find("4096"), std::string::npos) << res->body;
+  // In words for the person who chose the photo.
+  EXPECT_NE(res->body.find("This photo is larger than 256 KB, the most this "
+                           "server accepts."),
+            std::string::npos)
+      << res->body;
   auto small =
       server.Client()->Post("/api/detect", png.substr(0, 100), "image/png");
   ASSERT_TRUE(small);

@@ -461,7 +461,8 @@ function showResult(item) {
   let text = found === 0 ? 'No face found.'
       : `${found} face${found === 1 ? '' : 's'} found, ${hidden} hidden.`;
   if (areas) text += ` ${areas} marked area${areas === 1 ? '' : 's'} hidden.`;
-  text += ` Took ${(item.elapsed / 1000).toFixed(1)} s.`;
+  text += item.elapsed < 1000 ? ` Took ${Math.round(item.elapsed)} ms.`
+                              : ` Took ${(item.elapsed / 1000).toFixed(1)} s.`;
   setStatus(item, text);
 }
 

@@ -190,6 +190,11 @@ export function refreshReview(item) {
   card.classList.toggle('markers-off', item.view.markersOff);
   canvas.style.width = item.view.zoom ? `${item.width * item.view.zoom}px` : '';
   card.classList.toggle('zoomed', Boolean(item.view.zoom));
+  // Zoomed in, the photo can take the focus and pan with the arrow keys.
+  const stage = $('.stage', card);
+  stage.tabIndex = item.view.zoom ? 0 : -1;
+  if (item.view.zoom) stage.setAttribute('aria-label', 'Zoomed photo: arrow keys pan');
+  else stage.removeAttribute('aria-label');
   const zoomText = item.view.zoom ? `${Math.round(item.view.zoom * 100)}%` : 'fit';
   $('.zoom-100', card).setAttribute('aria-label', `Zoom to 100% (now ${zoomText})`);
   for (const sel of ['.show-original', '.hide-markers', '.zoom-in', '.zoom-out',
