@@ -7,7 +7,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
-import { ASTRONAUT, MESSI, chooseMadeFiles, external, openPage,
+import path from 'node:path';
+import { ASTRONAUT, MESSI, SHOTS, chooseMadeFiles, external, openPage,
          settled } from './helpers.mjs';
 
 const button = (page, name) => page.getByRole('button', { name, exact: true });
@@ -24,6 +25,7 @@ test('a failed photo says why, offers Retry and is counted as failed', async () 
   assert.match(await failed.locator('.status').textContent(),
                /Could not finish broken\.jpg\. This is not a photo faceveil can read \(JPEG, PNG, WebP, BMP, TIFF, HEIC\)/);
   assert.ok(await failed.getByRole('button', { name: 'Retry' }).isVisible());
+  if (SHOTS) await page.screenshot({ path: path.join(SHOTS, 'failed.png'), fullPage: true });
   assert.equal(await page.textContent('#summary'), '2 photos: 1 done, 1 failed');
 
   // Download all saves the one that worked and says what it left out.

@@ -100,6 +100,10 @@ test('zoom to 100% and pan; markers keep their size; the list of faces', async (
   assert.ok(zoomed.scroll > zoomed.client, `zoomed in, the photo pans (${JSON.stringify(zoomed)})`);
   const after = await num.boundingBox();
   assert.ok(Math.abs(after.height - before.height) < 1, 'the marker numbers keep their size');
+  // Pan with the keyboard: the zoomed photo takes the focus.
+  await stage.focus();
+  await page.keyboard.press('ArrowDown');
+  await page.waitForFunction(() => document.querySelector('.card .stage').scrollTop > 0);
   // Pan with the wheel.
   const box = await stage.boundingBox();
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
@@ -250,7 +254,7 @@ function contrast(a, b) {
   return (x + 0.05) / (y + 0.05);
 }
 
-test('layout at 1366 and 390 pixels wide', async () => {
+test('layout at 1366, 800 and 390 pixels wide', async () => {
   for (const [width, height, name] of [[1366, 900, 'laptop-1366'], [800, 900, 'tablet-800'],
                                      [390, 844, 'phone-390']]) {
     const { page, errors } = await openPage({ width, height });

@@ -249,9 +249,9 @@ function createCard(item) {
   $('.remove', card).setAttribute('aria-label', `Remove ${item.file.name}`);
   $('.remove', card).addEventListener('click', () => removeItem(item));
   $('.retry', card).addEventListener('click', () => {
-    item.faces = item.faces ?? null;
     schedule(item);
-    $('.status', card).focus?.();
+    // The button hides while it runs; the focus goes to what it says.
+    $('.status', card).focus();
   });
   item.card = card;
   setupReview(item, { schedule, snapshot });
