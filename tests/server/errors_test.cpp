@@ -48,12 +48,14 @@ class ErrorsTest : public ::testing::Test {
 TEST_F(ErrorsTest, BytesThatAreNoImage) {
   ExpectError(client_->Post("/api/detect", "not an image at all",
                             "application/octet-stream"),
-              415, "format");
+              415,
+              "This is not a photo faceveil can read (JPEG, PNG, WebP, BMP, "
+              "TIFF, HEIC).");
 }
 
 TEST_F(ErrorsTest, TruncatedImage) {
   ExpectError(client_->Post("/api/anonymize", png_.substr(0, 300), "image/png"),
-              400, "");
+              400, "This photo could not be read; the file may be damaged");
 }
 
 TEST_F(ErrorsTest, EmptyBody) {
@@ -162,6 +164,9 @@ TEST(ErrorsLimitTest, TooManyPixelsIs413) {
                                    "image/png");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 413) << res->body;
+  EXPECT_NE(res->body.find("This photo has more pixels than faceveil takes"),
+            std::string::npos)
+      << res->body;
   EXPECT_EQ(server.Client()->Get("/api/health")->status, 200);
 }
 

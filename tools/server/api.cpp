@@ -120,12 +120,19 @@ void SetPhotoError(httplib::Response& res, const Status& status) {
           "short";
       break;
     case Status::Code::kTooLarge:
-      text = "This photo is too large for faceveil";
+      // Not the area a selection may hide: that is the caller's doing.
+      if (status.message().find("pixel") == std::string::npos) {
+        return SetStatusError(res, status);
+      }
+      text = "This photo has more pixels than faceveil takes";
       break;
     default:
       return SetStatusError(res, status);
   }
-  SetError(res, HttpStatusFor(status), text + " (" + status.message() + ").");
+  // The details, unless they only say the same (no known format).
+  const bool same = status.message().rfind("not a recognised", 0) == 0;
+  SetError(res, HttpStatusFor(status),
+           same ? text + "." : text + " (" + status.message() + ").");
 }
 
 // A pipeline slot, or a 503 already set on `res`.
