@@ -36,9 +36,16 @@ std::string LargeJpeg() {
   return std::string(bytes.begin(), bytes.end());
 }
 
-TEST(WorkWatcherTest, DetectReportsStagesAndTilesAndStopsWhenTold) {
+class WorkWatcherDetectTest : public ::testing::TestWithParam<DetectorModels> {
+};
+
+// The ensemble (BlazeFace's tiles, then the SSD's passes) and CrowdNet's
+// tiles each report and stop.
+TEST_P(WorkWatcherDetectTest, ReportsStagesAndTilesAndStopsWhenTold) {
   const std::string bytes = LargeJpeg();
-  auto pipeline = Pipeline::Create({});
+  PipelineOptions options;
+  options.detector.models = GetParam();
+  auto pipeline = Pipeline::Create(options);
   ASSERT_TRUE(pipeline.ok()) << pipeline.status().ToString();
   std::vector<WorkProgress> seen;
   const WorkWatcher watcher = [&](const WorkProgress& p) {
@@ -61,6 +68,10 @@ TEST(WorkWatcherTest, DetectReportsStagesAndTilesAndStopsWhenTold) {
   }
   EXPECT_GT(seen.back().fraction, 0.0) << "tiles are counted";
 }
+
+INSTANTIATE_TEST_SUITE_P(Models, WorkWatcherDetectTest,
+                         ::testing::Values(DetectorModels::kEnsemble,
+                                           DetectorModels::kCrowdNet));
 
 TEST(WorkWatcherTest, AnonymizeSelectionStopsBetweenStages) {
   const std::string bytes = ReadTestFile("astronaut.png");

@@ -13,7 +13,9 @@ const MAX_ZOOM = 8;
 // a key that is already there (so that focus stays on it) and making new
 // ones with `make(key)`.
 function reconcile(parent, keys, make) {
-  const existing = new Map([...parent.children].map(el => [el.dataset.key, el]));
+  // Children without a key (a frame being drawn) are left alone.
+  const existing = new Map([...parent.children].filter(el => el.dataset.key)
+                               .map(el => [el.dataset.key, el]));
   const wanted = keys.map((key) => {
     const el = existing.get(key) ?? make(key);
     el.dataset.key = key;
@@ -245,8 +247,6 @@ export function refreshReview(item) {
     button.title = `${e.what}: ${state}`;
     placeBox(button, e.box, item);
   }
-  // A keyboard draft stays on top of the markers.
-  if (item.draftEl) overlay.append(item.draftEl);
 
   // The list of faces and areas.
   const list = $('.items', card);
