@@ -12,6 +12,7 @@
 #define FACEVEIL_PIPELINE_H_
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <span>
 #include <string>
@@ -82,14 +83,32 @@ struct Selection {
 // far less.
 inline constexpr double kMaxSelectionCoverage = 16.0;
 
+// Where one Pipeline call is, for a progress display.
+struct WorkProgress {
+  enum class Stage { kDecode, kDetect, kAnonymize, kEncode };
+  Stage stage = Stage::kDecode;
+  // For kDetect: the fraction of the detection's passes and tiles done,
+  // in [0, 1]; 0 for the other stages.
+  double fraction = 0;
+};
+
+// Told, on the calling thread, before each stage of a Pipeline call and
+// before each pass or tile of its detection (a tile of a large photo takes
+// well under a second); returning false stops the call, which then returns
+// Status::Cancelled. The server stops work this way when its client has
+// gone.
+using WorkWatcher = std::function<bool(const WorkProgress&)>;
+
 class Pipeline {
  public:
   static Result<std::unique_ptr<Pipeline>> Create(
       const PipelineOptions& options);
   ~Pipeline();
 
-  // Decodes `bytes` and finds the faces; writes nothing.
-  Result<ImageReport> Detect(std::span<const uint8_t> bytes) const;
+  // Decodes `bytes` and finds the faces; writes nothing. `watcher`, when
+  // set, sees the progress and may stop the call (see WorkWatcher).
+  Result<ImageReport> Detect(std::span<const uint8_t> bytes,
+                             const WorkWatcher& watcher = {}) const;
 
   // Decodes, detects, anonymizes every face found and encodes, as
   // `output_format` or, when kUnknown, as OutputFormat() says.
@@ -101,10 +120,10 @@ class Pipeline {
   // report.faces is selection.faces). `anonymize` overrides the pipeline's
   // anonymization options for this call. A selection covering more than
   // kMaxSelectionCoverage images is Status::TooLarge, refused before any
-  // pixel is changed.
+  // pixel is changed. `watcher` as for Detect().
   Result<AnonymizedImage> AnonymizeSelection(
       std::span<const uint8_t> bytes, const Selection& selection,
-      const AnonymizeOptions& anonymize) const;
+      const AnonymizeOptions& anonymize, const WorkWatcher& watcher = {}) const;
 
   // The output format for an input of `input` format.
   ImageFormat OutputFormat(ImageFormat input) const;

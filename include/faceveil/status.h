@@ -22,6 +22,7 @@ class Status {
     kTooLarge,         // input exceeds a configured limit
     kIoError,          // the operating system refused a read or write
     kInternal,         // a bug or an unexpected failure of a dependency
+    kCancelled,        // the caller asked the work to stop (WorkWatcher)
   };
 
   Status() = default;  // OK
@@ -46,6 +47,9 @@ class Status {
   }
   static Status Internal(std::string msg) {
     return Status(Code::kInternal, std::move(msg));
+  }
+  static Status Cancelled(std::string msg) {
+    return Status(Code::kCancelled, std::move(msg));
   }
 
   bool ok() const { return code_ == Code::kOk; }

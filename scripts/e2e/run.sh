@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # End-to-end test of `faceveil serve` in a real browser: starts the server
-# on a free port, runs ui.test.mjs (node --test, playwright-core driving
-# Debian's /usr/bin/chromium), stops the server.
+# on a free port, runs all.test.mjs (ui, review and errors.test.mjs in one
+# node --test process, playwright-core driving Debian's /usr/bin/chromium),
+# stops the server.
 #
 #   scripts/e2e/run.sh path/to/faceveil path/to/testdata
 #
@@ -51,4 +52,4 @@ FACEVEIL_URL="http://127.0.0.1:$port/" \
 FACEVEIL_TESTDATA="$testdata" \
 FACEVEIL_CHROMIUM="$chromium" \
 E2E_WORK="$work" \
-  node --test --test-reporter=spec "$here/ui.test.mjs"
+  node --test --test-reporter=spec "$here/all.test.mjs"

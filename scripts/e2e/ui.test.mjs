@@ -1,20 +1,13 @@
 // faceveil serve's page in real headless Chromium: upload a photo, see the
 // face marked, keep the face visible, mark an area by hand, download, and
-// check the downloaded pixels; download all as a zip; layout on a laptop
-// and a phone. Run by run.sh, which starts the server.
-import { test, before, after } from 'node:test';
+// check the downloaded pixels; download all as a zip (the layout at several
+// widths is in review.test.mjs). Run by run.sh, which starts the server.
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import os from 'node:os';
-import { chromium } from 'playwright-core';
-
-const BASE = new URL(process.env.FACEVEIL_URL ?? 'http://127.0.0.1:8080/');
-const TESTDATA = process.env.FACEVEIL_TESTDATA;
-const WORK = process.env.E2E_WORK ?? os.tmpdir();
-const SHOTS = process.env.E2E_SCREENSHOTS;  // a folder, during development
-const ASTRONAUT = path.join(TESTDATA, 'astronaut.png');
-const MESSI = path.join(TESTDATA, 'messi5.jpg');
+import { ASTRONAUT, MESSI, SHOTS, WORK, external, meanDiffs, openPage,
+         settled } from './helpers.mjs';
 
 // Rectangles in astronaut.png (512x512) pixels: inside the face, an area of
 // plain background we mark by hand, and background left alone.
@@ -22,81 +15,6 @@ const FACE_CORE = [200, 100, 50, 50];
 const DRAWN = [20, 380, 120, 100];
 const DRAWN_CORE = [30, 390, 100, 80];
 const UNTOUCHED = [440, 300, 60, 60];
-
-let context;
-const external = [];
-
-before(async () => {
-  const profile = await fs.mkdtemp(path.join(WORK, 'profile-'));
-  context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.FACEVEIL_CHROMIUM ?? '/usr/bin/chromium',
-    headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic',
-           '--no-first-run', '--disable-background-networking',
-           '--disable-component-update', '--disable-sync'],
-    acceptDownloads: true,
-    viewport: { width: 1280, height: 800 },
-  });
-  // The page must reach nothing but its own server.
-  await context.route('**/*', (route) => {
-    const url = new URL(route.request().url());
-    if (url.origin === BASE.origin) return route.continue();
-    external.push(url.href);
-    return route.abort();
-  });
-});
-
-after(async () => {
-  await context?.close();
-});
-
-async function openPage() {
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  await page.goto(BASE.href);
-  await page.waitForSelector('body[data-ready="true"]');
-  return { page, errors };
-}
-
-// Waits until every card has a finished preview.
-async function settled(page, cards) {
-  await page.waitForFunction((n) => {
-    const all = document.querySelectorAll('.card');
-    return all.length === n && [...all].every(
-        (c) => !c.classList.contains('loading') &&
-               !c.querySelector('.download').hasAttribute('aria-disabled'));
-  }, cards);
-}
-
-// Mean absolute difference of two encoded images over rectangles, decoded
-// by the browser without colour management.
-async function meanDiffs(page, a, b, rects) {
-  return page.evaluate(async ({ a, b, rects }) => {
-    const decode = async (base64) => {
-      const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
-      const bitmap = await createImageBitmap(new Blob([bytes]), {
-        colorSpaceConversion: 'none', premultiplyAlpha: 'none' });
-      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
-      const ctx = canvas.getContext('2d', { willReadFrequently: true });
-      ctx.drawImage(bitmap, 0, 0);
-      return ctx.getImageData(0, 0, bitmap.width, bitmap.height);
-    };
-    const [ia, ib] = [await decode(a), await decode(b)];
-    if (ia.width !== ib.width || ia.height !== ib.height) return null;
-    return rects.map(([x, y, w, h]) => {
-      let sum = 0;
-      for (let r = y; r < y + h; r++) {
-        for (let c = x; c < x + w; c++) {
-          const i = 4 * (r * ia.width + c);
-          for (let k = 0; k < 3; k++) sum += Math.abs(ia.data[i + k] - ib.data[i + k]);
-        }
-      }
-      return sum / (w * h * 3);
-    });
-  }, { a: a.toString('base64'), b: b.toString('base64'), rects });
-}
 
 test('settings controls come from the server', async () => {
   const { page, errors } = await openPage();
@@ -109,6 +27,11 @@ test('settings controls come from the server', async () => {
   assert.ok(await page.isVisible('#setting-threshold'));
   assert.ok(await page.isVisible('#setting-mode'));
   assert.match(await page.textContent('#privacy-note'), /Nothing leaves this computer/);
+  assert.match(await page.textContent('#drop-help'), /HEIC/);
+  // Help in plain words, not command-line wording.
+  const helps = await page.$$eval('.field .help', (h) => h.map((x) => x.textContent));
+  assert.ok(helps.length > 5);
+  for (const help of helps) assert.doesNotMatch(help, /--|\bstdout\b|\bCLI\b/, help);
   assert.deepEqual(errors, []);
   await page.close();
 });
@@ -212,22 +135,6 @@ test('download all as one zip', async () => {
   assert.deepEqual(names.sort(), ['astronaut-anon.png', 'messi5-anon.jpg']);
   assert.deepEqual(errors, []);
   await page.close();
-});
-
-test('fits a phone screen and a laptop screen', async () => {
-  for (const [width, height, name] of [[390, 844, 'phone'], [1280, 800, 'laptop-empty']]) {
-    const { page, errors } = await openPage();
-    await page.setViewportSize({ width, height });
-    await page.setInputFiles('#file-input', MESSI);
-    await settled(page, 1);
-    const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
-    assert.ok(scrollWidth <= width, `no sideways scrolling at ${width}px (${scrollWidth})`);
-    assert.ok(await page.isVisible('#drop'));
-    assert.ok(await page.isVisible('.card .download'));
-    if (SHOTS) await page.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage: true });
-    assert.deepEqual(errors, []);
-    await page.close();
-  }
 });
 
 test('no request left this machine', () => {

@@ -8,8 +8,17 @@
 #include <opencv2/imgproc.hpp>
 #include <utility>
 
+#include "detect/work_steps.h"
+
 namespace faceveil {
 namespace {
+
+// Tells `watcher` (when set) that `stage` starts; Cancelled when it says
+// stop.
+Status Checkpoint(const WorkWatcher& watcher, WorkProgress::Stage stage) {
+  if (!watcher || watcher(WorkProgress{stage, 0})) return Status::Ok();
+  return Status::Cancelled("stopped on request");
+}
 
 // The area of `box` inside a width x height image.
 double ClippedArea(const Box& box, int width, int height) {
@@ -83,9 +92,16 @@ void Describe(const DecodedImage& image, ImageReport* report) {
 }
 
 Result<ImageReport> DetectIn(const Detector& detector,
-                             const DecodedImage& image) {
+                             const DecodedImage& image,
+                             const WorkWatcher& watcher) {
   ImageReport report;
   Describe(image, &report);
+  FACEVEIL_RETURN_IF_ERROR(Checkpoint(watcher, WorkProgress::Stage::kDetect));
+  // The detection's loops report each pass and tile on this thread.
+  const WorkStepWatcher steps = [&watcher](double fraction) {
+    return watcher(WorkProgress{WorkProgress::Stage::kDetect, fraction});
+  };
+  const ScopedWorkSteps scope(watcher ? &steps : nullptr);
   const auto start = std::chrono::steady_clock::now();
   auto faces = detector.Detect(image.pixels);
   if (!faces.ok()) return faces.status();
@@ -182,17 +198,19 @@ std::vector<std::string> LossNotes(const ImageReport& report,
 
 }  // namespace
 
-Result<ImageReport> Pipeline::Detect(std::span<const uint8_t> bytes) const {
+Result<ImageReport> Pipeline::Detect(std::span<const uint8_t> bytes,
+                                     const WorkWatcher& watcher) const {
+  FACEVEIL_RETURN_IF_ERROR(Checkpoint(watcher, WorkProgress::Stage::kDecode));
   auto image = DecodeImage(bytes, options_.decode);
   if (!image.ok()) return image.status();
-  return DetectIn(*detector_, *image);
+  return DetectIn(*detector_, *image, watcher);
 }
 
 Result<AnonymizedImage> Pipeline::Anonymize(std::span<const uint8_t> bytes,
                                             ImageFormat output_format) const {
   auto image = DecodeImage(bytes, options_.decode);
   if (!image.ok()) return image.status();
-  auto report = DetectIn(*detector_, *image);
+  auto report = DetectIn(*detector_, *image, {});
   if (!report.ok()) return report.status();
   const std::vector<Face>& faces = report->faces;
   const AnonymizeStep steps[] = {[&](cv::Mat& m, const AnonymizeOptions& o) {
@@ -204,7 +222,8 @@ Result<AnonymizedImage> Pipeline::Anonymize(std::span<const uint8_t> bytes,
 
 Result<AnonymizedImage> Pipeline::AnonymizeSelection(
     std::span<const uint8_t> bytes, const Selection& selection,
-    const AnonymizeOptions& anonymize) const {
+    const AnonymizeOptions& anonymize, const WorkWatcher& watcher) const {
+  FACEVEIL_RETURN_IF_ERROR(Checkpoint(watcher, WorkProgress::Stage::kDecode));
   auto image = DecodeImage(bytes, options_.decode);
   if (!image.ok()) return image.status();
   ImageReport report;
@@ -219,7 +238,10 @@ Result<AnonymizedImage> Pipeline::AnonymizeSelection(
       [&](cv::Mat& m, const AnonymizeOptions& o) {
         return AnonymizeRegions(m, selection.regions, o);
       }};
+  FACEVEIL_RETURN_IF_ERROR(
+      Checkpoint(watcher, WorkProgress::Stage::kAnonymize));
   FACEVEIL_RETURN_IF_ERROR(AnonymizeDecoded(*image, anonymize, steps));
+  FACEVEIL_RETURN_IF_ERROR(Checkpoint(watcher, WorkProgress::Stage::kEncode));
   return Encode(bytes, *image, std::move(report), ImageFormat::kUnknown);
 }
 

@@ -21,6 +21,8 @@ const char* CodeName(Status::Code code) {
       return "I/O error";
     case Status::Code::kInternal:
       return "internal error";
+    case Status::Code::kCancelled:
+      return "cancelled";
   }
   return "unknown";
 }

@@ -17,6 +17,7 @@
 #include "detect/letterbox.h"
 #include "detect/multiscale.h"
 #include "detect/nms.h"
+#include "detect/work_steps.h"
 #include "ssd/passes.h"
 #include "ssd/ssd_mobilenet.h"
 #include "tflite/model.h"
@@ -215,6 +216,7 @@ class FaceDetector final : public Detector {
     const bool use_ssd = ssd_ && ssd_preset_.runs();
     const bool merge = blazeface_ && use_ssd;
     std::vector<Face> blazeface_faces, ssd_faces;
+    const int parts = merge ? 2 : 1;
     if (blazeface_) {
       // Each model keeps what can still reach the threshold once its
       // offset and the agreement bonus are applied.
@@ -223,6 +225,7 @@ class FaceDetector final : public Detector {
                              -ssd_preset_.merge.blazeface_logit_offset -
                                  AgreementHeadroom())
                 : threshold;
+      WorkPart(0, parts);
       Result<std::vector<Face>> found = DetectBlazeFace(image, min_score);
       if (!found.ok()) return found.status();
       blazeface_faces = std::move(found).value();
@@ -232,6 +235,7 @@ class FaceDetector final : public Detector {
           merge ? ShiftScore(threshold, -ssd_preset_.merge.ssd_logit_offset -
                                             AgreementHeadroom())
                 : threshold;
+      WorkPart(parts - 1, parts);
       Result<std::vector<Face>> found =
           ssd::DetectPasses(*ssd_, image, ssd_preset_.passes, min_score,
                             options_.nms_iou_threshold);

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "detect/nms.h"
+#include "detect/work_steps.h"
 
 namespace faceveil {
 namespace {
@@ -325,6 +326,10 @@ Result<std::vector<Face>> DetectMultiScale(const BlazeFace& net,
     float min_score = li == 0 ? decode_min : tile_decode_min;
     if (guided) min_score = std::min(min_score, options.guide_min_score);
     for (size_t start = 0; start < run.size(); start += batch) {
+      // Levels are counted as equal shares: later ones are not planned yet.
+      FACEVEIL_RETURN_IF_ERROR(
+          WorkStep(static_cast<int>(li * run.size() + start),
+                   static_cast<int>(levels.size() * run.size())));
       const size_t end = std::min(run.size(), start + batch);
       std::vector<SquareRegion> regions;
       for (size_t k = start; k < end; ++k) {

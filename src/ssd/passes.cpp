@@ -5,6 +5,7 @@
 
 #include "detect/nms.h"
 #include "detect/tiling.h"
+#include "detect/work_steps.h"
 
 namespace faceveil::ssd {
 
@@ -44,7 +45,11 @@ Result<std::vector<Face>> DetectPasses(const SsdMobileNet& net,
                                        const PassOptions& options,
                                        float min_score, float nms_iou) {
   std::vector<Face> candidates;
-  for (const Pass& pass : PlanPasses(image.size(), options)) {
+  const std::vector<Pass> passes = PlanPasses(image.size(), options);
+  for (size_t i = 0; i < passes.size(); ++i) {
+    const Pass& pass = passes[i];
+    FACEVEIL_RETURN_IF_ERROR(
+        WorkStep(static_cast<int>(i), static_cast<int>(passes.size())));
     Result<std::vector<Face>> found =
         net.DetectCandidates(image, pass.region, pass.input, min_score);
     if (!found.ok()) return found.status();

@@ -16,6 +16,7 @@ TEST(StatusTest, OkAndErrors) {
   EXPECT_EQ(s.ToString(), "corrupt: bad header");
   EXPECT_EQ(s.WithContext("a.jpg").message(), "a.jpg: bad header");
   EXPECT_TRUE(Status::Ok().WithContext("x").ok());
+  EXPECT_EQ(Status::Cancelled("stopped").ToString(), "cancelled: stopped");
 }
 
 TEST(StatusTest, ResultHoldsValueOrError) {

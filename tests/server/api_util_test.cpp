@@ -59,6 +59,7 @@ TEST(HttpStatusForTest, MapsCodes) {
   EXPECT_EQ(HttpStatusFor(Status::TooLarge("x")), 413);
   EXPECT_EQ(HttpStatusFor(Status::Unsupported("x")), 415);
   EXPECT_EQ(HttpStatusFor(Status::Internal("x")), 500);
+  EXPECT_EQ(HttpStatusFor(Status::Cancelled("x")), 503);
 }
 
 TEST(DownloadNameTest, KeepsASafeStemOnly) {

@@ -48,12 +48,14 @@ class ErrorsTest : public ::testing::Test {
 TEST_F(ErrorsTest, BytesThatAreNoImage) {
   ExpectError(client_->Post("/api/detect", "not an image at all",
                             "application/octet-stream"),
-              415, "format");
+              415,
+              "This is not a photo faceveil can read (JPEG, PNG, WebP, BMP, "
+              "TIFF, HEIC).");
 }
 
 TEST_F(ErrorsTest, TruncatedImage) {
   ExpectError(client_->Post("/api/anonymize", png_.substr(0, 300), "image/png"),
-              400, "");
+              400, "This photo could not be read; the file may be damaged");
 }
 
 TEST_F(ErrorsTest, EmptyBody) {
@@ -133,15 +135,19 @@ TEST_F(ErrorsTest, ForeignHostOrOriginIsRefused) {
 
 TEST(ErrorsLimitTest, OversizedBodyIs413) {
   ServerOptions options;
-  options.max_upload_bytes = 4096;
+  options.max_upload_bytes = 256 << 10;
   RunningServer server(options);
   ASSERT_TRUE(server.ok()) << server.error();
   const std::string png = ReadTestFile("astronaut.png");
-  ASSERT_GT(png.size(), 4096u);
+  ASSERT_GT(png.size(), 256u << 10);
   auto res = server.Client()->Post("/api/detect", png, "image/png");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 413);
-  EXPECT_NE(res->body.find("4096"), std::string::npos) << res->body;
+  // In words for the person who chose the photo.
+  EXPECT_NE(res->body.find("This photo is larger than 256 KB, the most this "
+                           "server accepts."),
+            std::string::npos)
+      << res->body;
   auto small =
       server.Client()->Post("/api/detect", png.substr(0, 100), "image/png");
   ASSERT_TRUE(small);
@@ -158,6 +164,9 @@ TEST(ErrorsLimitTest, TooManyPixelsIs413) {
                                    "image/png");
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 413) << res->body;
+  EXPECT_NE(res->body.find("This photo has more pixels than faceveil takes"),
+            std::string::npos)
+      << res->body;
   EXPECT_EQ(server.Client()->Get("/api/health")->status, 200);
 }
 

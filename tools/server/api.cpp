@@ -1,6 +1,7 @@
 #include "api.h"
 
 #include <cstdio>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <span>
@@ -103,15 +104,68 @@ void SetStatusError(httplib::Response& res, const Status& status) {
   SetError(res, HttpStatusFor(status), status.message());
 }
 
+// A failure of the pipeline on an upload, told as a person would want to
+// hear it; the library's own words stay in brackets for the details.
+void SetPhotoError(httplib::Response& res, const Status& status) {
+  std::string text;
+  switch (status.code()) {
+    case Status::Code::kUnsupported:
+      text =
+          "This is not a photo faceveil can read (JPEG, PNG, WebP, BMP, "
+          "TIFF, HEIC)";
+      break;
+    case Status::Code::kCorrupt:
+      text =
+          "This photo could not be read; the file may be damaged or cut "
+          "short";
+      break;
+    case Status::Code::kTooLarge:
+      // Not the area a selection may hide: that is the caller's doing.
+      if (status.message().find("pixel") == std::string::npos) {
+        return SetStatusError(res, status);
+      }
+      text = "This photo has more pixels than faceveil takes";
+      break;
+    default:
+      return SetStatusError(res, status);
+  }
+  // The details, unless they only say the same (no known format).
+  const bool same = status.message().rfind("not a recognised", 0) == 0;
+  SetError(res, HttpStatusFor(status),
+           same ? text + "." : text + " (" + status.message() + ").");
+}
+
 // A pipeline slot, or a 503 already set on `res`.
 std::optional<WorkGate::Ticket> EnterGate(ApiContext& ctx,
                                           httplib::Response& res) {
   auto ticket = ctx.gate->Enter();
   if (!ticket) {
-    SetError(res, 503, "busy: too many images in progress, try again shortly");
+    SetError(res, 503,
+             "The server is busy with other photos; try again in a moment.");
     res.set_header("Retry-After", std::to_string(ctx.retry_after_s));
   }
   return ticket;
+}
+
+// The progress entry of this request (empty unless it names itself) and a
+// watcher that keeps it current and stops the work once the client has
+// gone.
+struct Watch {
+  ProgressBoard::Entry entry;
+  WorkWatcher watcher;
+};
+
+std::unique_ptr<Watch> WatchRequest(ApiContext& ctx,
+                                    const httplib::Request& req) {
+  auto watch = std::make_unique<Watch>();
+  if (ctx.progress != nullptr && req.has_header("X-Faceveil-Job")) {
+    watch->entry = ctx.progress->Follow(req.get_header_value("X-Faceveil-Job"));
+  }
+  watch->watcher = [&ctx, w = watch.get()](const WorkProgress& progress) {
+    w->entry.Update(progress);
+    return !(ctx.client_gone && ctx.client_gone());
+  };
+  return watch;
 }
 
 void AddSetting(nlohmann::json& list, const std::string& group,
@@ -132,7 +186,8 @@ void SetError(httplib::Response& res, int status, const std::string& message) {
 }
 
 std::string BuildSettingsJson(const PipelineOptions& base,
-                              const Settings& defaults) {
+                              const Settings& defaults,
+                              int64_t max_upload_bytes) {
   auto pick = [&](const std::string& name, const std::string& builtin) {
     auto it = defaults.find(name);
     return it != defaults.end() ? it->second : builtin;
@@ -178,7 +233,8 @@ std::string BuildSettingsJson(const PipelineOptions& base,
     AddSetting(list, "anonymize", s.name, s.value_name, s.help,
                pick(s.name, s.default_value));
   }
-  nlohmann::json body = {{"settings", list}};
+  nlohmann::json body = {{"settings", list},
+                         {"max_upload_bytes", max_upload_bytes}};
   return body.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -191,12 +247,13 @@ void HandleDetect(ApiContext& ctx, const httplib::Request& req,
   auto options = ctx.pipelines->Resolve(*settings);
   if (!options.ok()) return SetStatusError(res, options.status());
 
+  const auto watch = WatchRequest(ctx, req);
   auto ticket = EnterGate(ctx, res);
   if (!ticket) return;
   auto pipeline = ctx.pipelines->Get(*settings);
   if (!pipeline.ok()) return SetStatusError(res, pipeline.status());
-  auto report = (*pipeline)->Detect(upload->bytes);
-  if (!report.ok()) return SetStatusError(res, report.status());
+  auto report = (*pipeline)->Detect(upload->bytes, watch->watcher);
+  if (!report.ok()) return SetPhotoError(res, report.status());
   res.status = 200;
   res.set_content(DetectResponseJson(*report), "application/json");
 }
@@ -223,18 +280,19 @@ void HandleAnonymize(ApiContext& ctx, const httplib::Request& req,
     selection.regions = std::move(regions).value();
   }
 
+  const auto watch = WatchRequest(ctx, req);
   auto ticket = EnterGate(ctx, res);
   if (!ticket) return;
   auto pipeline = ctx.pipelines->Get(*settings);
   if (!pipeline.ok()) return SetStatusError(res, pipeline.status());
   if (!faces_field) {
-    auto report = (*pipeline)->Detect(upload->bytes);
-    if (!report.ok()) return SetStatusError(res, report.status());
+    auto report = (*pipeline)->Detect(upload->bytes, watch->watcher);
+    if (!report.ok()) return SetPhotoError(res, report.status());
     selection.faces = std::move(report->faces);
   }
-  auto out = (*pipeline)->AnonymizeSelection(upload->bytes, selection,
-                                             options->anonymize);
-  if (!out.ok()) return SetStatusError(res, out.status());
+  auto out = (*pipeline)->AnonymizeSelection(
+      upload->bytes, selection, options->anonymize, watch->watcher);
+  if (!out.ok()) return SetPhotoError(res, out.status());
 
   res.status = 200;
   res.set_header("Content-Disposition",
@@ -245,6 +303,16 @@ void HandleAnonymize(ApiContext& ctx, const httplib::Request& req,
                  std::to_string(selection.regions.size()));
   res.set_content(reinterpret_cast<const char*>(out->bytes.data()),
                   out->bytes.size(), MimeTypeFor(out->output_format));
+}
+
+void HandleProgress(ApiContext& ctx, const httplib::Request& req,
+                    httplib::Response& res) {
+  const std::optional<ProgressBoard::State> progress =
+      ctx.progress != nullptr ? ctx.progress->Find(req.get_param_value("job"))
+                              : std::nullopt;
+  if (!progress) return SetError(res, 404, "no such request in progress");
+  res.status = 200;
+  res.set_content(ProgressJson(*progress), "application/json");
 }
 
 }  // namespace faceveil::server

@@ -7,9 +7,12 @@
 
 #include <httplib.h>
 
+#include <cstdint>
+#include <functional>
 #include <string>
 
 #include "pipeline_cache.h"
+#include "progress_board.h"
 #include "work_gate.h"
 
 namespace faceveil::server {
@@ -22,13 +25,19 @@ struct ApiContext {
   int retry_after_s = 2;
   // The body of GET /api/settings, built once.
   std::string settings_json;
+  // Progress of requests that name themselves (X-Faceveil-Job).
+  ProgressBoard* progress = nullptr;
+  // True once the client of the request on the calling thread has gone;
+  // work then stops between stages and tiles. Unset: never.
+  std::function<bool()> client_gone;
 };
 
 // GET /api/settings's body: every setting the API accepts, with the
 // server's defaults (its command-line settings `defaults` override the
-// built-in ones).
+// built-in ones), and the largest upload it takes, `max_upload_bytes`.
 std::string BuildSettingsJson(const PipelineOptions& base,
-                              const Settings& defaults);
+                              const Settings& defaults,
+                              int64_t max_upload_bytes);
 
 // Sets `res` to a JSON error.
 void SetError(httplib::Response& res, int status, const std::string& message);
@@ -43,6 +52,11 @@ void HandleDetect(ApiContext& ctx, const httplib::Request& req,
 // (JSON [[x, y, w, h], ...] drawn by hand). Answers the image bytes.
 void HandleAnonymize(ApiContext& ctx, const httplib::Request& req,
                      httplib::Response& res);
+
+// GET /api/progress?job=ID: where the request named ID is (ProgressJson),
+// or 404 when no such request is in progress.
+void HandleProgress(ApiContext& ctx, const httplib::Request& req,
+                    httplib::Response& res);
 
 }  // namespace faceveil::server
 

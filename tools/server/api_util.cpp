@@ -9,6 +9,25 @@
 
 namespace faceveil::server {
 
+std::string SizeInWords(int64_t bytes) {
+  char text[32];
+  const double mb = static_cast<double>(bytes) / (1 << 20);
+  if (mb >= 1) {
+    std::snprintf(text, sizeof text,
+                  mb == std::floor(mb) || mb >= 100 ? "%.0f MB" : "%.1f MB",
+                  mb);
+  } else {
+    std::snprintf(text, sizeof text, "%.0f KB",
+                  std::ceil(static_cast<double>(bytes) / 1024));
+  }
+  return text;
+}
+
+std::string UploadTooLargeMessage(int64_t max_bytes) {
+  return "This photo is larger than " + SizeInWords(max_bytes) +
+         ", the most this server accepts.";
+}
+
 std::string ErrorJson(std::string_view message) {
   nlohmann::json body = {{"error", std::string(message)}};
   // Replace invalid UTF-8 rather than throw: messages may quote input.
@@ -30,6 +49,8 @@ int HttpStatusFor(const Status& status) {
     case Status::Code::kIoError:
     case Status::Code::kInternal:
       return 500;
+    case Status::Code::kCancelled:
+      return 503;  // the client has gone; nobody reads it
   }
   return 500;
 }

@@ -4,6 +4,7 @@
 #ifndef FACEVEIL_TOOLS_SERVER_API_UTIL_H_
 #define FACEVEIL_TOOLS_SERVER_API_UTIL_H_
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,13 @@ namespace faceveil::server {
 // At most this many faces or hand-drawn regions in one request: more is a
 // malformed (or hostile) request, not a photo.
 inline constexpr size_t kMaxSelectionItems = 1000;
+
+// A size for people: "64 MB", "1.5 MB", "900 KB" (1 MB = 2^20 bytes).
+std::string SizeInWords(int64_t bytes);
+
+// What a person is told when an upload is over `max_bytes`: "This photo is
+// larger than 64 MB, the most this server accepts."
+std::string UploadTooLargeMessage(int64_t max_bytes);
 
 // `{"error": "<message>"}`, with the message escaped for JSON.
 std::string ErrorJson(std::string_view message);

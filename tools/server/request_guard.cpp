@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <utility>
 
+#include "api_util.h"
+
 namespace faceveil::server {
 namespace {
 
@@ -21,8 +23,7 @@ int HexValue(char c) {
 }
 
 std::string TooLargeMessage(const RequestLimits& limits) {
-  return "request too large: the limit is " +
-         std::to_string(limits.max_body_bytes) + " bytes";
+  return UploadTooLargeMessage(limits.max_body_bytes);
 }
 
 }  // namespace

@@ -20,6 +20,7 @@
 #include "connection.h"
 #include "faceveil/settings.h"
 #include "pipeline_cache.h"
+#include "progress_board.h"
 #include "request_guard.h"
 #include "web_assets.h"
 #include "work_gate.h"
@@ -53,10 +54,9 @@ struct Route {
   const char* methods;
 };
 constexpr Route kApiRoutes[] = {
-    {"/api/health", "GET"},
-    {"/api/settings", "GET"},
-    {"/api/detect", "POST"},
-    {"/api/anonymize", "POST"},
+    {"/api/health", "GET"},   {"/api/settings", "GET"},
+    {"/api/detect", "POST"},  {"/api/anonymize", "POST"},
+    {"/api/progress", "GET"},
 };
 
 const char* AllowedMethods(const std::string& path) {
@@ -186,6 +186,7 @@ struct Server::Impl {
   ServerOptions options;
   std::unique_ptr<PipelineCache> pipelines;
   std::unique_ptr<WorkGate> gate;
+  std::unique_ptr<ProgressBoard> progress;
   ApiContext api;
   HttpServer http;
   int port = 0;
@@ -274,6 +275,10 @@ void Server::Impl::InstallRoutes() {
             [this](const httplib::Request& req, httplib::Response& res) {
               HandleAnonymize(api, req, res);
             });
+  http.Get("/api/progress",
+           [this](const httplib::Request& req, httplib::Response& res) {
+             HandleProgress(api, req, res);
+           });
 
   // A request SetupRequest() refused is answered before its body is read
   // (the connection then closes; see ServeConnection's lingering close),
@@ -321,11 +326,11 @@ void Server::Impl::InstallRoutes() {
               req.get_header_value("Content-Type")
                   .rfind("application/x-www-form-urlencoded", 0) == 0;
           SetError(res, 413,
-                   "request too large: the limit is " +
-                       std::to_string(
-                           form ? CPPHTTPLIB_FORM_URL_ENCODED_PAYLOAD_MAX_LENGTH
-                                : options.max_upload_bytes) +
-                       " bytes");
+                   form
+                       ? "request too large: a form-encoded body may have " +
+                             SizeInWords(
+                                 CPPHTTPLIB_FORM_URL_ENCODED_PAYLOAD_MAX_LENGTH)
+                       : UploadTooLargeMessage(options.max_upload_bytes));
         } else if (res.status >= 500) {
           SetError(res, res.status, "internal error");
         } else {
@@ -372,7 +377,15 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
       std::chrono::milliseconds(std::max(0, options.queue_wait_ms)));
   impl->api.pipelines = impl->pipelines.get();
   impl->api.gate = impl->gate.get();
-  impl->api.settings_json = BuildSettingsJson(base, options.settings);
+  // Every job and queued job, and as many again for requests a client
+  // abandoned that are still finishing their current tile.
+  impl->progress = std::make_unique<ProgressBoard>(2 * (jobs + queued));
+  impl->api.progress = impl->progress.get();
+  impl->api.client_gone = [] {
+    return t_request != nullptr && PeerHasGone(t_request->socket());
+  };
+  impl->api.settings_json =
+      BuildSettingsJson(base, options.settings, options.max_upload_bytes);
 
   impl->request_limits.max_body_bytes = options.max_upload_bytes;
   ConnectionLimits& limits = impl->http.limits;
