@@ -9,8 +9,8 @@ namespace faceveil {
 
 namespace {
 
-Result<float> ParseFloat(const std::string& name, const std::string& text,
-                         float lo, float hi) {
+Result<float> ParseSettingFloat(const std::string& name,
+                                const std::string& text, float lo, float hi) {
   float v = 0;
   const char* end = text.data() + text.size();
   auto [ptr, ec] = std::from_chars(text.data(), end, v);
@@ -75,12 +75,12 @@ const std::map<std::string, Setter>& Setters() {
        }},
       {"min-face",
        [](PipelineOptions* o, const std::string& v) {
-         return Assign(ParseFloat("min-face", v, 0, 4096),
+         return Assign(ParseSettingFloat("min-face", v, 0, 4096),
                        &o->detector.min_face_px);
        }},
       {"threshold",
        [](PipelineOptions* o, const std::string& v) {
-         return Assign(ParseFloat("threshold", v, 0, 1),
+         return Assign(ParseSettingFloat("threshold", v, 0, 1),
                        &o->detector.score_threshold);
        }},
       {"style",
@@ -93,13 +93,14 @@ const std::map<std::string, Setter>& Setters() {
        }},
       {"mask-scale",
        [](PipelineOptions* o, const std::string& v) {
-         return Assign(ParseFloat("mask-scale", v, 1, 4),
+         return Assign(ParseSettingFloat("mask-scale", v, 1, 4),
                        &o->anonymize.mask_scale);
        }},
       {"strength",
        [](PipelineOptions* o, const std::string& v) {
-         return Assign(ParseFloat("strength", v, kMinStrength, kMaxStrength),
-                       &o->anonymize.strength);
+         return Assign(
+             ParseSettingFloat("strength", v, kMinStrength, kMaxStrength),
+             &o->anonymize.strength);
        }},
       {"color",
        [](PipelineOptions* o, const std::string& v) {

@@ -9,14 +9,6 @@
 namespace faceveil {
 namespace {
 
-std::string ShapeString(const std::vector<int>& shape) {
-  std::ostringstream s;
-  s << "[";
-  for (size_t i = 0; i < shape.size(); ++i) s << (i ? "," : "") << shape[i];
-  s << "]";
-  return s.str();
-}
-
 // Number of predictions in an output of shape [1, N, per_anchor] (leading
 // ones ignored), or -1 when the shape is not of that form.
 int PredictionCount(const std::vector<int>& shape, int per_anchor) {
@@ -65,7 +57,8 @@ Result<RawOutputs> FindRawOutputs(const std::vector<cv::Mat>& outputs,
     s << "network outputs do not include [1," << num_anchors << ","
       << kRegressorsPerAnchor << "] regressors and [1," << num_anchors
       << ",1] scores; found";
-    for (const cv::Mat& m : outputs) s << " " << ShapeString(MatShape(m));
+    for (const cv::Mat& m : outputs)
+      s << " " << tflite::ShapeString(MatShape(m));
     return Status::Internal(s.str());
   }
   return raw;
@@ -79,8 +72,10 @@ Status CheckModelShape(const tflite::Model& model, ModelKind kind) {
            << spec.input_size << ",3], outputs [1," << spec.num_anchors << ","
            << kRegressorsPerAnchor << "] and [1," << spec.num_anchors << ",1])";
   std::ostringstream found;
-  found << "found input " << ShapeString(model.input().shape) << ", outputs";
-  for (const auto& t : model.outputs()) found << " " << ShapeString(t.shape);
+  found << "found input " << tflite::ShapeString(model.input().shape)
+        << ", outputs";
+  for (const auto& t : model.outputs())
+    found << " " << tflite::ShapeString(t.shape);
 
   const std::vector<int> want_input = {1, spec.input_size, spec.input_size, 3};
   bool ok = model.input().shape == want_input;

@@ -33,7 +33,7 @@ namespace {
 // The golden test uses kCornerAligned to reproduce MediaPipe exactly.
 constexpr Resampling kProductResampling = Resampling::kHalfPixel;
 
-Status CheckOptions(const DetectorOptions& o) {
+Status CheckDetectorOptions(const DetectorOptions& o) {
   if (!(o.score_threshold >= 0 && o.score_threshold <= 1)) {
     return Status::InvalidArgument("score_threshold must be in [0, 1], got " +
                                    std::to_string(o.score_threshold));
@@ -303,7 +303,7 @@ Result<std::unique_ptr<BlazeFace>> CreateBlazeFace(
 
 Result<std::unique_ptr<Detector>> CreateDetector(
     const DetectorOptions& options) {
-  FACEVEIL_RETURN_IF_ERROR(CheckOptions(options));
+  FACEVEIL_RETURN_IF_ERROR(CheckDetectorOptions(options));
   if (options.models == DetectorModels::kCrowdNet) {
     Result<std::unique_ptr<crowdnet::CrowdNet>> net =
         crowdnet::CrowdNet::Create();

@@ -133,7 +133,7 @@ float PresetScoreThreshold(DetectionMode mode) {
 
 namespace {
 
-bool ParseFloat(std::string_view text, float* out) {
+bool ParseTuneFloat(std::string_view text, float* out) {
   const std::string s(text);
   if (s.empty()) return false;
   char* end = nullptr;
@@ -146,7 +146,7 @@ bool ParseFloat(std::string_view text, float* out) {
 // Sets *field from `value` when it parses and lies in [lo, hi].
 bool SetInRange(std::string_view value, float lo, float hi, float* field) {
   float v = 0;
-  if (!ParseFloat(value, &v) || v < lo || v > hi) return false;
+  if (!ParseTuneFloat(value, &v) || v < lo || v > hi) return false;
   *field = v;
   return true;
 }
@@ -159,7 +159,7 @@ bool SetFlag(std::string_view value, bool* field) {
 
 bool SetCount(std::string_view value, int lo, int hi, int* field) {
   float v = 0;
-  if (!ParseFloat(value, &v) || v != std::floor(v) || v < lo || v > hi) {
+  if (!ParseTuneFloat(value, &v) || v != std::floor(v) || v < lo || v > hi) {
     return false;
   }
   *field = static_cast<int>(v);
@@ -177,7 +177,7 @@ bool SetSides(std::string_view value, std::vector<float>* sides) {
   while (start <= value.size()) {
     const size_t end = std::min(value.find('/', start), value.size());
     float side = 0;
-    if (!ParseFloat(value.substr(start, end - start), &side) || side < 16 ||
+    if (!ParseTuneFloat(value.substr(start, end - start), &side) || side < 16 ||
         side > 1e6f) {
       return false;
     }

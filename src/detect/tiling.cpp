@@ -8,7 +8,7 @@
 namespace faceveil {
 namespace {
 
-bool Contains(const SquareRegion& r, const Box& b) {
+bool RegionContains(const SquareRegion& r, const Box& b) {
   // Half a pixel of slack: extended boxes are clipped to the image and
   // edge tiles end exactly at it.
   constexpr float kSlack = 0.5f;
@@ -157,7 +157,7 @@ std::vector<TileCandidate> ResolveTileEdges(
     bool whole_elsewhere = false;
     for (size_t t = 0; t < tiles.size() && !whole_elsewhere; ++t) {
       whole_elsewhere =
-          static_cast<int>(t) != c.tile && Contains(tiles[t], ext);
+          static_cast<int>(t) != c.tile && RegionContains(tiles[t], ext);
     }
     if (whole_elsewhere) continue;
     c.face.box = ext;

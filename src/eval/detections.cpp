@@ -28,7 +28,7 @@ Result<float> FiniteNumber(const Json& v, const char* what) {
   return static_cast<float>(d);
 }
 
-Result<Face> ParseFace(const Json& j) {
+Result<Face> ParseDetectedFace(const Json& j) {
   if (!j.is_object()) return Status::Corrupt("a face must be an object");
   Face face;
   const auto box = j.find("box");
@@ -88,7 +88,7 @@ Result<ImageDetections> ParseLine(std::string_view line) {
   }
   out.faces.reserve(faces->size());
   for (size_t i = 0; i < faces->size(); ++i) {
-    Result<Face> face = ParseFace((*faces)[i]);
+    Result<Face> face = ParseDetectedFace((*faces)[i]);
     if (!face.ok()) {
       return Status::Corrupt("face " + std::to_string(i) + ": " +
                              face.status().message());

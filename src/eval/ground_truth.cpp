@@ -72,7 +72,7 @@ Status ParseAttribute(std::string_view token, GtFace* face) {
   return Status::Ok();
 }
 
-Result<GtFace> ParseFace(const std::vector<std::string_view>& fields) {
+Result<GtFace> ParseTruthFace(const std::vector<std::string_view>& fields) {
   GtFace face;
   const char* names[4] = {"x", "y", "w", "h"};
   double v[4];
@@ -130,7 +130,7 @@ Result<GroundTruth> ParseGroundTruth(std::string_view text,
     }
     const std::string path = NormalizePath(Trim(fields[0]));
     if (path.empty()) return fail(Status::Corrupt("empty image path"));
-    Result<GtFace> face = ParseFace(fields);
+    Result<GtFace> face = ParseTruthFace(fields);
     if (!face.ok()) return fail(face.status());
 
     auto [it, inserted] = index_of.emplace(path, gt.images.size());

@@ -14,13 +14,13 @@ namespace {
 constexpr int kMaxJpegSide = 65535;
 constexpr int kMaxWebpSide = 16383;
 
-std::string Lower(std::string s) {
+std::string LowerCased(std::string s) {
   std::transform(s.begin(), s.end(), s.begin(),
                  [](unsigned char c) { return std::tolower(c); });
   return s;
 }
 
-Status CheckOptions(const EncodeOptions& o) {
+Status CheckEncodeOptions(const EncodeOptions& o) {
   if (o.jpeg_quality < 1 || o.jpeg_quality > 100) {
     return Status::InvalidArgument("jpeg_quality must be in 1..100");
   }
@@ -38,7 +38,7 @@ Status CheckOptions(const EncodeOptions& o) {
 Result<std::vector<uint8_t>> EncodeImage(const cv::Mat& image,
                                          ImageFormat format,
                                          const EncodeOptions& options) {
-  FACEVEIL_RETURN_IF_ERROR(CheckOptions(options));
+  FACEVEIL_RETURN_IF_ERROR(CheckEncodeOptions(options));
   if (image.empty()) return Status::InvalidArgument("empty image");
   const int channels = image.channels();
   if (image.depth() != CV_8U ||
@@ -118,7 +118,7 @@ ImageFormat OutputFormatFor(ImageFormat input) {
 }
 
 Result<ImageFormat> ParseImageFormat(const std::string& name) {
-  std::string n = Lower(name);
+  std::string n = LowerCased(name);
   if (!n.empty() && n[0] == '.') n.erase(0, 1);
   if (n == "jpg" || n == "jpeg") return ImageFormat::kJpeg;
   if (n == "png") return ImageFormat::kPng;
@@ -154,7 +154,7 @@ ImageFormat FormatFromFileName(const std::string& path) {
   const size_t slash = path.find_last_of('/');
   if (dot == std::string::npos || (slash != std::string::npos && dot < slash))
     return ImageFormat::kUnknown;
-  const std::string ext = Lower(path.substr(dot + 1));
+  const std::string ext = LowerCased(path.substr(dot + 1));
   if (ext == "heic" || ext == "heif") return ImageFormat::kHeif;
   if (ext == "jpe") return ImageFormat::kJpeg;
   Result<ImageFormat> format = ParseImageFormat(ext);

@@ -22,8 +22,8 @@ void AppendBe32(std::vector<uint8_t>& out, uint32_t v) {
 }
 
 // Appends a chunk: length, type, data, CRC of type and data.
-void AppendChunk(std::vector<uint8_t>& out, const char* type,
-                 std::span<const uint8_t> data) {
+void AppendPngChunk(std::vector<uint8_t>& out, const char* type,
+                    std::span<const uint8_t> data) {
   AppendBe32(out, static_cast<uint32_t>(data.size()));
   const size_t type_at = out.size();
   out.insert(out.end(), type, type + 4);
@@ -69,7 +69,7 @@ Result<std::vector<uint8_t>> SetPngIccProfile(std::span<const uint8_t> png,
     }
     if (!after_ihdr) {
       if (type != "IHDR") return Status::Corrupt("PNG without IHDR first");
-      AppendChunk(out, "iCCP", iccp);
+      AppendPngChunk(out, "iCCP", iccp);
       after_ihdr = true;
     }
     pos = end;

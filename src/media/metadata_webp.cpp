@@ -27,8 +27,8 @@ void AppendLe(std::vector<uint8_t>& out, uint32_t v, int bytes) {
   for (int i = 0; i < bytes; ++i) out.push_back((v >> (8 * i)) & 0xff);
 }
 
-void AppendChunk(std::vector<uint8_t>& out, const std::string& fourcc,
-                 std::span<const uint8_t> payload) {
+void AppendRiffChunk(std::vector<uint8_t>& out, const std::string& fourcc,
+                     std::span<const uint8_t> payload) {
   out.insert(out.end(), fourcc.begin(), fourcc.end());
   AppendLe(out, static_cast<uint32_t>(payload.size()), 4);
   out.insert(out.end(), payload.begin(), payload.end());
@@ -105,11 +105,11 @@ Result<std::vector<uint8_t>> SetWebpIccProfile(std::span<const uint8_t> webp,
     AppendLe(vp8x, h - 1, 3);
   }
   std::vector<uint8_t> body = {'W', 'E', 'B', 'P'};
-  AppendChunk(body, "VP8X", vp8x);
-  AppendChunk(body, "ICCP", icc);  // must directly follow VP8X
+  AppendRiffChunk(body, "VP8X", vp8x);
+  AppendRiffChunk(body, "ICCP", icc);  // must directly follow VP8X
   for (size_t i = rest; i < chunks.size(); ++i) {
     if (chunks[i].fourcc != "ICCP") {
-      AppendChunk(body, chunks[i].fourcc, chunks[i].payload);
+      AppendRiffChunk(body, chunks[i].fourcc, chunks[i].payload);
     }
   }
   if (body.size() > kMaxRiffPayload) {

@@ -9,7 +9,7 @@ namespace {
 
 using nlohmann::json;
 
-std::string ShapeString(const std::vector<int>& shape) {
+std::string ManifestShapeString(const std::vector<int>& shape) {
   std::string s = "[";
   for (size_t i = 0; i < shape.size(); ++i) {
     if (i > 0) s += ",";
@@ -165,8 +165,8 @@ Result<const WeightTensor*> FindTensor(const WeightMap& map,
   }
   if (it->second.shape != shape) {
     return Status::Corrupt("tensor " + std::string(name) + " has shape " +
-                           ShapeString(it->second.shape) + ", expected " +
-                           ShapeString(shape));
+                           ManifestShapeString(it->second.shape) +
+                           ", expected " + ManifestShapeString(shape));
   }
   return &it->second;
 }

@@ -49,6 +49,9 @@ class Model {
   virtual const std::vector<std::string>& output_names() const = 0;
 };
 
+// "[1,128,128,3]": a shape as error messages show it.
+std::string ShapeString(const std::vector<int>& shape);
+
 }  // namespace faceveil::tflite
 
 #endif  // FACEVEIL_TFLITE_MODEL_H_

@@ -3,10 +3,10 @@
 #include <cstdint>
 #include <string>
 
+#include "tflite/model.h"
 #include "tflite/op_names.h"
 
 namespace faceveil::tflite {
-namespace {
 
 std::string ShapeString(const std::vector<int>& shape) {
   std::string s = "[";
@@ -16,6 +16,8 @@ std::string ShapeString(const std::vector<int>& shape) {
   }
   return s + "]";
 }
+
+namespace {
 
 int64_t Elements(const std::vector<int>& shape) {
   int64_t n = 1;

@@ -16,8 +16,8 @@ bool EqualsIgnoreCase(std::string_view a, std::string_view b) {
 }
 
 template <size_t N>
-bool Contains(const std::array<std::string_view, N>& keys,
-              std::string_view key) {
+bool KeyListContains(const std::array<std::string_view, N>& keys,
+                     std::string_view key) {
   return std::any_of(keys.begin(), keys.end(), [&](std::string_view k) {
     return EqualsIgnoreCase(k, key);
   });
@@ -38,9 +38,9 @@ bool IsMetadataKeyAllowed(std::string_view key, MetadataScope scope,
                           bool keep_descriptive) {
   if (scope == MetadataScope::kStream) {
     if (EqualsIgnoreCase(key, "language")) return true;
-    return keep_descriptive && Contains(kStreamDescriptive, key);
+    return keep_descriptive && KeyListContains(kStreamDescriptive, key);
   }
-  return keep_descriptive && Contains(kContainerDescriptive, key);
+  return keep_descriptive && KeyListContains(kContainerDescriptive, key);
 }
 
 int CopyAllowedMetadata(const AVDictionary* in, AVDictionary** out,

@@ -201,7 +201,8 @@ TEST(BatchTest, BatchEqualsOneRegionAtATime) {
   EXPECT_GT(total, 0u);  // the comparison compared something
 }
 
-std::vector<Face> DetectWith(DetectionMode mode, const cv::Mat& image) {
+std::vector<Face> DetectMultiScaleWith(DetectionMode mode,
+                                       const cv::Mat& image) {
   DetectorOptions o;
   o.mode = mode;
   o.score_threshold = 0.5f;
@@ -216,10 +217,11 @@ std::vector<Face> DetectWith(DetectionMode mode, const cv::Mat& image) {
 TEST(MultiScaleDetectTest, TilingFindsAtLeastTheWholeImageFacesOnMessi) {
   const cv::Mat image = Messi();
   ASSERT_FALSE(image.empty());
-  const std::vector<Face> single = DetectWith(DetectionMode::kSingle, image);
+  const std::vector<Face> single =
+      DetectMultiScaleWith(DetectionMode::kSingle, image);
   for (DetectionMode mode :
        {DetectionMode::kBalanced, DetectionMode::kThorough}) {
-    const std::vector<Face> faces = DetectWith(mode, image);
+    const std::vector<Face> faces = DetectMultiScaleWith(mode, image);
     EXPECT_GE(faces.size(), single.size()) << DetectionModeName(mode);
     bool player = false;
     for (const Face& f : faces) {

@@ -5,7 +5,7 @@
 namespace faceveil {
 namespace {
 
-Face MakeFace(float x, float y, float w, float h, float score) {
+Face NmsFace(float x, float y, float w, float h, float score) {
   Face f;
   f.box = Box{x, y, w, h};
   f.score = score;
@@ -23,9 +23,9 @@ TEST(IoUTest, KnownOverlaps) {
 
 TEST(WeightedNmsTest, MergesAGroupByScoreWeights) {
   // Two overlapping boxes (IoU 0.68) and one far away.
-  std::vector<Face> in = {MakeFace(2, 0, 10, 10, 0.6f),
-                          MakeFace(100, 100, 20, 20, 0.7f),
-                          MakeFace(0, 0, 10, 10, 0.9f)};
+  std::vector<Face> in = {NmsFace(2, 0, 10, 10, 0.6f),
+                          NmsFace(100, 100, 20, 20, 0.7f),
+                          NmsFace(0, 0, 10, 10, 0.9f)};
   const std::vector<Face> out = WeightedNms(in, 0.3f);
   ASSERT_EQ(out.size(), 2u);
   // The group led by 0.9: x = (0.9*0 + 0.6*2) / 1.5 = 0.8.
@@ -42,8 +42,8 @@ TEST(WeightedNmsTest, MergesAGroupByScoreWeights) {
 }
 
 TEST(WeightedNmsTest, WeightsDifferentSizes) {
-  std::vector<Face> in = {MakeFace(0, 0, 10, 10, 0.75f),
-                          MakeFace(0, 0, 12, 12, 0.25f)};
+  std::vector<Face> in = {NmsFace(0, 0, 10, 10, 0.75f),
+                          NmsFace(0, 0, 12, 12, 0.25f)};
   const std::vector<Face> out = WeightedNms(in, 0.3f);
   ASSERT_EQ(out.size(), 1u);
   EXPECT_NEAR(out[0].box.w, 10.5f, 1e-5);  // 0.75*10 + 0.25*12
@@ -52,17 +52,17 @@ TEST(WeightedNmsTest, WeightsDifferentSizes) {
 
 TEST(WeightedNmsTest, ThresholdIsStrict) {
   // IoU exactly 1/3 with threshold 1/3: not merged.
-  std::vector<Face> in = {MakeFace(0, 0, 10, 10, 0.9f),
-                          MakeFace(5, 0, 10, 10, 0.8f)};
+  std::vector<Face> in = {NmsFace(0, 0, 10, 10, 0.9f),
+                          NmsFace(5, 0, 10, 10, 0.8f)};
   EXPECT_EQ(WeightedNms(in, 50.0f / 150.0f).size(), 2u);
   EXPECT_EQ(WeightedNms(in, 0.3f).size(), 1u);
 }
 
 TEST(WeightedNmsTest, GroupsFormAroundTheBestRemaining) {
   // A chain a-b-c where a and c do not overlap: a absorbs b, c stays.
-  std::vector<Face> in = {MakeFace(0, 0, 10, 10, 0.9f),
-                          MakeFace(3, 0, 10, 10, 0.8f),
-                          MakeFace(7, 0, 10, 10, 0.7f)};
+  std::vector<Face> in = {NmsFace(0, 0, 10, 10, 0.9f),
+                          NmsFace(3, 0, 10, 10, 0.8f),
+                          NmsFace(7, 0, 10, 10, 0.7f)};
   const std::vector<Face> out = WeightedNms(in, 0.3f);
   ASSERT_EQ(out.size(), 2u);
   EXPECT_FLOAT_EQ(out[1].score, 0.7f);
@@ -72,8 +72,7 @@ TEST(WeightedNmsTest, GroupsFormAroundTheBestRemaining) {
 TEST(WeightedNmsTest, EmptyInAndDegenerateBoxes) {
   EXPECT_TRUE(WeightedNms({}, 0.3f).empty());
   // Zero-size boxes overlap nothing, not even each other, but each is kept.
-  std::vector<Face> in = {MakeFace(0, 0, 0, 0, 0.9f),
-                          MakeFace(0, 0, 0, 0, 0.8f)};
+  std::vector<Face> in = {NmsFace(0, 0, 0, 0, 0.9f), NmsFace(0, 0, 0, 0, 0.8f)};
   EXPECT_EQ(WeightedNms(in, 0.3f).size(), 2u);
 }
 

@@ -8,7 +8,7 @@
 namespace faceveil {
 namespace {
 
-Face MakeFace(float x, float y, float w, float h, float score) {
+Face TileFace(float x, float y, float w, float h, float score) {
   Face f;
   f.box = Box{x, y, w, h};
   f.score = score;
@@ -135,8 +135,8 @@ TEST(ResolveTileEdgesTest, HalfFaceIsDroppedWhenTheNeighbourSeesItWhole) {
   // A 40 px face at x 370-410: tile 0 sees its left 30 px (box 370-400,
   // touching its right edge); tile 1 holds it whole.
   std::vector<TileCandidate> in = {
-      {MakeFace(370, 100, 30, 40, 0.6f), 1, 0, false},
-      {MakeFace(370, 100, 40, 40, 0.9f), 1, 1, false},
+      {TileFace(370, 100, 30, 40, 0.6f), 1, 0, false},
+      {TileFace(370, 100, 40, 40, 0.9f), 1, 1, false},
   };
   const std::vector<TileCandidate> out =
       ResolveTileEdges(in, TwoTiles(), {700, 400});
@@ -151,7 +151,7 @@ TEST(ResolveTileEdgesTest, FaceWiderThanTheOverlapIsKeptAndExtended) {
   // tile holds it whole. Tile 0 sees 270-400; the half-box must grow past
   // the edge rather than leave 400-430 uncovered.
   std::vector<TileCandidate> in = {
-      {MakeFace(270, 100, 130, 160, 0.7f), 1, 0, false},
+      {TileFace(270, 100, 130, 160, 0.7f), 1, 0, false},
   };
   const std::vector<TileCandidate> out =
       ResolveTileEdges(in, TwoTiles(), {700, 400});
@@ -164,9 +164,9 @@ TEST(ResolveTileEdgesTest, FaceWiderThanTheOverlapIsKeptAndExtended) {
 
 TEST(ResolveTileEdgesTest, WholeImageAndUncutCandidatesPassUnchanged) {
   std::vector<TileCandidate> in = {
-      {MakeFace(380, 100, 60, 60, 0.8f), 0, 0, false},  // whole image
-      {MakeFace(100, 100, 40, 40, 0.8f), 1, 0, false},  // inside tile 0
-      {MakeFace(690, 100, 10, 10, 0.8f), 1, 1, false},  // at the image edge
+      {TileFace(380, 100, 60, 60, 0.8f), 0, 0, false},  // whole image
+      {TileFace(100, 100, 40, 40, 0.8f), 1, 0, false},  // inside tile 0
+      {TileFace(690, 100, 10, 10, 0.8f), 1, 1, false},  // at the image edge
   };
   const std::vector<TileCandidate> out =
       ResolveTileEdges(in, TwoTiles(), {700, 400});

@@ -20,7 +20,7 @@ namespace {
 
 using Bytes = std::vector<uint8_t>;
 
-cv::Mat Photo() {
+cv::Mat HeifPhoto() {
   cv::Mat image = cv::imread(FACEVEIL_TESTDATA_DIR "/astronaut.png");
   if (image.empty()) {
     image = cv::Mat(128, 192, CV_8UC3, cv::Scalar(30, 90, 200));
@@ -98,7 +98,7 @@ Bytes EncodeHeif(const cv::Mat& bgr, heif_orientation orientation,
                   "file (Debian's libheif1 ships x265 and aom)"
 
 TEST(HeifTest, DecodesThePrimaryImage) {
-  const cv::Mat photo = Photo();
+  const cv::Mat photo = HeifPhoto();
   const Bytes heif = EncodeHeif(photo, heif_orientation_normal);
   REQUIRE_HEIF(heif);
   auto decoded = DecodeHeif(heif, 100'000'000);
@@ -112,7 +112,7 @@ TEST(HeifTest, DecodesThePrimaryImage) {
 }
 
 TEST(HeifTest, AppliesRotationSoTheImageIsUpright) {
-  const cv::Mat photo = Photo();
+  const cv::Mat photo = HeifPhoto();
   // Stored as is, displayed rotated 90 degrees clockwise.
   const Bytes heif = EncodeHeif(photo, heif_orientation_rotate_90_cw);
   REQUIRE_HEIF(heif);
@@ -125,7 +125,7 @@ TEST(HeifTest, AppliesRotationSoTheImageIsUpright) {
 }
 
 TEST(HeifTest, RefusesTooManyPixelsBeforeDecoding) {
-  const cv::Mat photo = Photo();
+  const cv::Mat photo = HeifPhoto();
   const Bytes heif = EncodeHeif(photo, heif_orientation_normal);
   REQUIRE_HEIF(heif);
   auto decoded = DecodeHeif(heif, int64_t{photo.cols} * photo.rows - 1);
@@ -144,7 +144,7 @@ TEST(HeifTest, BadDataIsAnErrorNotACrash) {
                           0, 0, 0, 0,  'm', 'i', 'f', '1', 'h', 'e', 'i', 'c'};
   EXPECT_FALSE(DecodeHeif(ftyp, 100'000'000).ok());
 
-  const Bytes heif = EncodeHeif(Photo(), heif_orientation_normal);
+  const Bytes heif = EncodeHeif(HeifPhoto(), heif_orientation_normal);
   REQUIRE_HEIF(heif);
   for (size_t keep : {heif.size() / 2, heif.size() - 100, size_t{200}}) {
     const Bytes truncated(heif.begin(), heif.begin() + keep);
@@ -164,7 +164,7 @@ TEST(HeifTest, BadDataIsAnErrorNotACrash) {
 // The public decoder hands HEIF to libheif: upright pixels, the pixel limit
 // enforced, and the output written as JPEG.
 TEST(HeifTest, DecodeImageReadsHeif) {
-  const cv::Mat photo = Photo();
+  const cv::Mat photo = HeifPhoto();
   const Bytes heif = EncodeHeif(photo, heif_orientation_rotate_90_cw);
   REQUIRE_HEIF(heif);
   auto image = DecodeImage(heif, DecodeOptions{});
@@ -195,13 +195,13 @@ TEST(HeifTest, SafeMetadataKeepsDateAndModel) {
   // item's leading offset (6) skips.
   Bytes block = {'E', 'x', 'i', 'f', 0, 0};
   block.insert(block.end(), blob.begin(), blob.end());
-  const Bytes heif = EncodeHeif(Photo(), heif_orientation_normal, block);
+  const Bytes heif = EncodeHeif(HeifPhoto(), heif_orientation_normal, block);
   REQUIRE_HEIF(heif);
   const HeifMetadata meta = ReadHeifMetadata(heif);
   ASSERT_FALSE(meta.exif_tiff.empty());
   EXPECT_TRUE(meta.exif_tiff[0] == 'I' || meta.exif_tiff[0] == 'M');
 
-  auto jpeg = EncodeImage(Photo(), ImageFormat::kJpeg, {});
+  auto jpeg = EncodeImage(HeifPhoto(), ImageFormat::kJpeg, {});
   ASSERT_TRUE(jpeg.ok());
   auto out = ApplyMetadataPolicy(heif, *jpeg, ImageFormat::kJpeg,
                                  MetadataPolicy::kSafe);

@@ -20,7 +20,7 @@ using faceveil::testing::IccTag;
 using faceveil::testing::IccText;
 using faceveil::testing::IccXyz;
 
-bool Contains(const IccBytes& b, const std::string& s) {
+bool IccContains(const IccBytes& b, const std::string& s) {
   return std::search(b.begin(), b.end(), s.begin(), s.end()) != b.end();
 }
 
@@ -63,7 +63,7 @@ TEST(IccProfileTest, KeepsTheColourModelAndNothingElse) {
   for (const char* secret :
        {"Jane", "SN-98765", "Secretville", "unblurred", "LUT-SECRET", "lcms",
         "APPL", "SNY1", "M987", "JQOW"}) {
-    EXPECT_FALSE(Contains(out, secret)) << secret;
+    EXPECT_FALSE(IccContains(out, secret)) << secret;
   }
   EXPECT_EQ(Be32(out, 0), out.size());
   EXPECT_EQ(std::string(out.begin() + 36, out.begin() + 40), "acsp");
@@ -116,7 +116,7 @@ TEST(IccProfileTest, GrayProfilesKeepTheirCurve) {
   const IccBytes out = RebuildIccProfile(in);
   ASSERT_FALSE(out.empty());
   EXPECT_EQ(Tags(out).size(), 2u);
-  EXPECT_FALSE(Contains(out, "Jane"));
+  EXPECT_FALSE(IccContains(out, "Jane"));
 }
 
 TEST(IccProfileTest, RefusesWhatHasNoColourModel) {

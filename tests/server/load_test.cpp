@@ -126,7 +126,7 @@ int OpenStalled(int port) {
   return fd;
 }
 
-int StatusOf(const std::string& raw) {
+int LoadStatusOf(const std::string& raw) {
   if (raw.rfind("HTTP/1.1 ", 0) != 0 || raw.size() < 12) return 0;
   return std::atoi(raw.c_str() + 9);
 }
@@ -197,7 +197,7 @@ class Load {
         std::mt19937 rng(i);
         std::string junk(2048, '\0');
         for (char& c : junk) c = static_cast<char>(rng());
-        o.status = StatusOf(RawExchange(port_, junk));
+        o.status = LoadStatusOf(RawExchange(port_, junk));
         // Unparsable bytes: a 400, or the connection closed unanswered.
         o.ms = Ms(start);
         return o;
@@ -211,7 +211,7 @@ class Load {
                                 std::to_string(body.size()) +
                                 "\r\nConnection: close\r\n\r\n" + body;
         const std::string raw = RawExchange(port_, req, 20, 10, false, false);
-        o.status = StatusOf(raw);
+        o.status = LoadStatusOf(raw);
         o.retry_after = raw.find("\r\nRetry-After: ") != std::string::npos;
         o.ms = Ms(start);
         return o;

@@ -26,7 +26,7 @@ std::vector<uint8_t> ReadModelFile(const std::string& name) {
   return std::vector<uint8_t>(std::istreambuf_iterator<char>(in), {});
 }
 
-Status Load(const std::vector<uint8_t>& bytes) {
+Status LoadReader(const std::vector<uint8_t>& bytes) {
   auto model = Model::FromBuffer(bytes);
   return model.ok() ? Status::Ok() : model.status();
 }
@@ -51,31 +51,31 @@ TEST(TfliteReaderTest, TinyValidModelLoads) {
 }
 
 TEST(TfliteReaderTest, EmptyBufferIsCorrupt) {
-  EXPECT_EQ(Load({}).code(), Status::Code::kCorrupt);
+  EXPECT_EQ(LoadReader({}).code(), Status::Code::kCorrupt);
 }
 
 TEST(TfliteReaderTest, WrongFileIdentifierIsCorrupt) {
   std::vector<uint8_t> bytes = ReadModelFile("short_range.tflite");
   ASSERT_GT(bytes.size(), 8u);
   bytes[4] = 'X';  // "TFL3" -> "XFL3"
-  const Status s = Load(bytes);
+  const Status s = LoadReader(bytes);
   EXPECT_EQ(s.code(), Status::Code::kCorrupt);
   EXPECT_NE(s.message().find("TFL3"), std::string::npos) << s.ToString();
 
   const std::string text = "this is plainly not a model at all";
-  EXPECT_EQ(Load(std::vector<uint8_t>(text.begin(), text.end())).code(),
+  EXPECT_EQ(LoadReader(std::vector<uint8_t>(text.begin(), text.end())).code(),
             Status::Code::kCorrupt);
 }
 
 TEST(TfliteReaderTest, EveryTruncationIsAnError) {
   const std::vector<uint8_t> bytes = ReadModelFile("short_range.tflite");
   ASSERT_GT(bytes.size(), 100000u);
-  ASSERT_TRUE(Load(bytes).ok());
+  ASSERT_TRUE(LoadReader(bytes).ok());
   const size_t cuts = 1000;
   for (size_t i = 0; i < cuts; ++i) {
     const size_t length = i * bytes.size() / cuts;
     const std::vector<uint8_t> cut(bytes.begin(), bytes.begin() + length);
-    const Status s = Load(cut);
+    const Status s = LoadReader(cut);
     ASSERT_FALSE(s.ok()) << "a model cut to " << length << " bytes loaded";
     ASSERT_EQ(s.code(), Status::Code::kCorrupt) << s.ToString();
   }
@@ -123,7 +123,7 @@ TEST(TfliteReaderTest, UnsupportedOperatorIsNamed) {
   const int out = m.AddTensor({1, 4, 4, 2});
   m.ops.push_back(TinyOp{25, {m.outputs[0]}, {out}});  // SOFTMAX
   m.outputs = {out};
-  const Status s = Load(Serialize(m));
+  const Status s = LoadReader(Serialize(m));
   EXPECT_EQ(s.code(), Status::Code::kUnsupported);
   EXPECT_NE(s.message().find("unsupported TFLite operator SOFTMAX (25)"),
             std::string::npos)
@@ -133,7 +133,7 @@ TEST(TfliteReaderTest, UnsupportedOperatorIsNamed) {
 TEST(TfliteReaderTest, ExtendedOperatorCodeIsNamed) {
   TinyModel m = ReluModel();
   m.ops[0].code = 150;  // GELU: only in the extended builtin_code field
-  const Status s = Load(Serialize(m));
+  const Status s = LoadReader(Serialize(m));
   EXPECT_EQ(s.code(), Status::Code::kUnsupported);
   EXPECT_NE(s.message().find("GELU (150)"), std::string::npos) << s.ToString();
 }
@@ -142,7 +142,7 @@ TEST(TfliteReaderTest, CustomOperatorIsUnsupported) {
   TinyModel m = ReluModel();
   m.ops[0].code = 32;
   m.ops[0].custom_code = "MyMagicOp";
-  const Status s = Load(Serialize(m));
+  const Status s = LoadReader(Serialize(m));
   EXPECT_EQ(s.code(), Status::Code::kUnsupported);
   EXPECT_NE(s.message().find("MyMagicOp"), std::string::npos) << s.ToString();
 }
@@ -150,7 +150,7 @@ TEST(TfliteReaderTest, CustomOperatorIsUnsupported) {
 TEST(TfliteReaderTest, NonFloatInputIsUnsupported) {
   TinyModel m = ReluModel();
   m.tensors[0].type = schema::TensorType_UINT8;
-  const Status s = Load(Serialize(m));
+  const Status s = LoadReader(Serialize(m));
   EXPECT_EQ(s.code(), Status::Code::kUnsupported);
   EXPECT_NE(s.message().find("UINT8"), std::string::npos) << s.ToString();
 }
@@ -162,7 +162,7 @@ TEST(TfliteReaderTest, TwoInputsAreUnsupported) {
   m.ops.push_back(TinyOp{0, {m.outputs[0], second}, {sum}});  // ADD
   m.inputs.push_back(second);
   m.outputs = {sum};
-  EXPECT_EQ(Load(Serialize(m)).code(), Status::Code::kUnsupported);
+  EXPECT_EQ(LoadReader(Serialize(m)).code(), Status::Code::kUnsupported);
 }
 
 TEST(TfliteReaderTest, ReadBeforeWriteIsCorrupt) {
@@ -172,7 +172,7 @@ TEST(TfliteReaderTest, ReadBeforeWriteIsCorrupt) {
   // Reads `later`, which no operator writes.
   m.ops.push_back(TinyOp{0, {m.outputs[0], later}, {out}});
   m.outputs = {out};
-  const Status s = Load(Serialize(m));
+  const Status s = LoadReader(Serialize(m));
   EXPECT_EQ(s.code(), Status::Code::kCorrupt);
   EXPECT_NE(s.message().find("before it is written"), std::string::npos)
       << s.ToString();
@@ -181,7 +181,7 @@ TEST(TfliteReaderTest, ReadBeforeWriteIsCorrupt) {
 TEST(TfliteReaderTest, WrongDeclaredOutputShapeIsCorrupt) {
   TinyModel m = ReluModel();
   m.tensors[1].shape = {1, 4, 4, 3};
-  EXPECT_EQ(Load(Serialize(m)).code(), Status::Code::kCorrupt);
+  EXPECT_EQ(LoadReader(Serialize(m)).code(), Status::Code::kCorrupt);
 }
 
 TEST(TfliteReaderTest, ConstantWithWrongByteCountIsCorrupt) {
@@ -195,14 +195,14 @@ TEST(TfliteReaderTest, ConstantWithWrongByteCountIsCorrupt) {
   };
   m.ops.push_back(conv);
   m.outputs = {out};
-  EXPECT_EQ(Load(Serialize(m)).code(), Status::Code::kCorrupt);
+  EXPECT_EQ(LoadReader(Serialize(m)).code(), Status::Code::kCorrupt);
 }
 
 TEST(TfliteReaderTest, HugeTensorIsRejected) {
   TinyModel m = ReluModel();
   m.tensors[0].shape = {1, 100000, 100000, 2};
   m.tensors[1].shape = {1, 100000, 100000, 2};
-  EXPECT_EQ(Load(Serialize(m)).code(), Status::Code::kTooLarge);
+  EXPECT_EQ(LoadReader(Serialize(m)).code(), Status::Code::kTooLarge);
 }
 
 }  // namespace

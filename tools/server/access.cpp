@@ -7,7 +7,7 @@
 namespace faceveil::server {
 namespace {
 
-std::string Lower(std::string_view s) {
+std::string AsciiLower(std::string_view s) {
   std::string out(s);
   for (char& c : out)
     c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
@@ -46,7 +46,7 @@ bool IsLoopbackAddress(std::string_view address) {
 HostPolicy::HostPolicy(int port, const std::vector<std::string>& names)
     : port_(port) {
   for (const std::string& name : names) {
-    names_.push_back(WithPort(Lower(Trim(name)), port));
+    names_.push_back(WithPort(AsciiLower(Trim(name)), port));
   }
 }
 
@@ -54,7 +54,7 @@ std::vector<std::string> HostPolicy::Accepted(std::string_view local_ip) const {
   std::string p = std::to_string(port_);
   p.insert(p.begin(), ':');
   std::vector<std::string> hosts;
-  std::string ip = Lower(local_ip);
+  std::string ip = AsciiLower(local_ip);
   if (ip.rfind("::ffff:", 0) == 0 && ip.find('.') != std::string::npos) {
     // An IPv4 client of an IPv6 socket: the address it typed is the IPv4
     // one.
@@ -78,7 +78,7 @@ std::vector<std::string> HostPolicy::Accepted(std::string_view local_ip) const {
 
 bool HostPolicy::Allows(std::string_view host,
                         std::string_view local_ip) const {
-  const std::string want = WithPort(Lower(Trim(host)), 80);
+  const std::string want = WithPort(AsciiLower(Trim(host)), 80);
   if (want.empty()) return false;
   const std::vector<std::string> accepted = Accepted(local_ip);
   return std::find(accepted.begin(), accepted.end(), want) != accepted.end();
@@ -100,7 +100,7 @@ Refusal CheckHostAndOrigin(const HostPolicy& policy, std::string_view host,
 
 Refusal CheckUploadType(std::string_view content_type, bool present) {
   const std::string type =
-      Lower(Trim(content_type.substr(0, content_type.find(';'))));
+      AsciiLower(Trim(content_type.substr(0, content_type.find(';'))));
   if (type == "application/octet-stream" || type.rfind("image/", 0) == 0 ||
       type == "multipart/form-data") {
     return {};
