@@ -12,11 +12,11 @@
 
 #include "detect/blazeface.h"
 #include "detect/embedded_models.h"
-#include "detect/letterbox.h"
 #include "detect/multiscale.h"
-#include "detect/tiling.h"
 #include "faceveil/detector.h"
 #include "faceveil/eval.h"
+#include "infer/letterbox.h"
+#include "infer/tiling.h"
 #include "tflite/model.h"
 
 namespace faceveil {

@@ -3,8 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "detect/nms.h"
-#include "detect/tiling.h"
+#include "base/nms.h"
+#include "infer/tiling.h"
 
 namespace faceveil::crowdnet {
 namespace {

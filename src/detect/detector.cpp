@@ -9,14 +9,14 @@
 #include <string>
 #include <utility>
 
+#include "base/nms.h"
 #include "crowdnet/crowdnet.h"
 #include "crowdnet/passes.h"
 #include "detect/blazeface.h"
 #include "detect/embedded_models.h"
 #include "detect/ensemble.h"
-#include "detect/letterbox.h"
 #include "detect/multiscale.h"
-#include "detect/nms.h"
+#include "infer/letterbox.h"
 #include "ssd/passes.h"
 #include "ssd/ssd_mobilenet.h"
 #include "tflite/model.h"

@@ -7,7 +7,7 @@
 #include <string>
 #include <utility>
 
-#include "detect/nms.h"
+#include "base/nms.h"
 
 namespace faceveil {
 namespace {
@@ -244,43 +244,29 @@ float ShiftScore(float score, float logit_offset) {
 
 std::vector<Face> MergeTileCandidates(std::vector<TileCandidate> candidates,
                                       float iou_threshold) {
-  std::stable_sort(candidates.begin(), candidates.end(),
-                   [](const TileCandidate& a, const TileCandidate& b) {
-                     return a.face.score > b.face.score;
-                   });
+  std::vector<Face> faces;
+  faces.reserve(candidates.size());
+  for (const TileCandidate& c : candidates) faces.push_back(c.face);
   std::vector<Face> out;
-  std::vector<TileCandidate> remaining = std::move(candidates);
-  std::vector<TileCandidate> group, rest;
-  while (!remaining.empty()) {
-    const Box lead = remaining.front().face.box;
-    group.clear();
-    rest.clear();
+  for (const std::vector<int>& group : GroupOverlapping(faces, iou_threshold)) {
     bool any_whole = false;
-    for (size_t i = 0; i < remaining.size(); ++i) {
-      if (i == 0 || IoU(remaining[i].face.box, lead) > iou_threshold) {
-        any_whole = any_whole || !remaining[i].cut;
-        group.push_back(std::move(remaining[i]));
-      } else {
-        rest.push_back(std::move(remaining[i]));
-      }
-    }
+    for (int i : group) any_whole = any_whole || !candidates[i].cut;
     WeightedFaceMean mean;
-    for (const TileCandidate& c : group) {
-      if (!(any_whole && c.cut)) mean.Add(c.face);
+    for (int i : group) {
+      if (!(any_whole && candidates[i].cut)) mean.Add(faces[i]);
     }
-    Face merged = group.front().face;
-    if (any_whole && group.front().cut) {
+    Face merged = faces[group.front()];
+    if (any_whole && candidates[group.front()].cut) {
       // The best score stays, the box comes from the whole views.
-      for (const TileCandidate& c : group) {
-        if (!c.cut) {
-          merged.keypoints = c.face.keypoints;
+      for (int i : group) {
+        if (!candidates[i].cut) {
+          merged.keypoints = faces[i].keypoints;
           break;
         }
       }
     }
     mean.WriteTo(&merged);
     out.push_back(merged);
-    remaining.swap(rest);
   }
   return out;
 }

@@ -14,9 +14,9 @@
 #include <opencv2/imgproc.hpp>
 #include <thread>
 
+#include "base/nms.h"
 #include "detect/blazeface.h"
 #include "detect/embedded_models.h"
-#include "detect/nms.h"
 #include "faceveil/report.h"
 #include "golden_test_util.h"
 #include "tflite/model.h"
