@@ -1,8 +1,8 @@
 // Multi-scale detection: the whole image plus overlapping tiles at finer
 // scales (infer/tiling.h), run in batches through one BlazeFace network,
 // merged by weighted NMS in image coordinates, optionally followed by a
-// second look at uncertain candidates (detect/verify.h). The presets behind
-// DetectionMode live here too.
+// second look at uncertain candidates (detect/verify.h). The presets per
+// DetectionMode: detect/presets.h.
 #ifndef FACEVEIL_DETECT_MULTISCALE_H_
 #define FACEVEIL_DETECT_MULTISCALE_H_
 
@@ -63,17 +63,6 @@ struct MultiScaleOptions {
   // The second look; off unless the preset turns it on.
   VerifyOptions verify;
 };
-
-// The configuration behind each DetectionMode for `options` (min_face_px
-// and the model's input size enter the tiling).
-MultiScaleOptions MultiScalePreset(const DetectorOptions& options,
-                                   const ModelSpec& spec);
-
-// The score threshold measured for each preset (MultiScalePreset with the
-// full-range model): the highest privacy recall at no more than about one
-// false positive per image on WIDER FACE val (eval/results.md). What
-// DefaultScoreThreshold() in faceveil/detector.h should return.
-float PresetScoreThreshold(DetectionMode mode);
 
 // Weighted NMS over candidates from all levels, in image coordinates, as
 // base/nms.h's WeightedNms, except that a `cut` candidate (a box extended

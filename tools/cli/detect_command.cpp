@@ -70,7 +70,7 @@ struct DetectArgs {
 };
 
 int RunDetect(const DetectArgs& args) {
-  const Status valid = ValidateDetectionOptions(args.detector);
+  const Status valid = ValidateDetectorOptions(args.detector);
   if (!valid.ok()) {
     std::cerr << "faceveil detect: " << valid.message() << "\n";
     return kExitUsage;
