@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "base/nms.h"
+#include "infer/passes.h"
 #include "infer/tiling.h"
 
 namespace faceveil::crowdnet {
@@ -70,30 +70,18 @@ std::vector<Pass> PlanPasses(cv::Size image, const PassOptions& options) {
 
 bool TouchesInteriorEdge(const Box& box, const Pass& pass, cv::Size image,
                          float margin_fraction) {
-  const float margin =
-      margin_fraction *
-      static_cast<float>(std::max(pass.region.width, pass.region.height));
-  return pass.tile && CutByRegionEdge(box, pass.region, image, margin);
+  return pass.tile && CutByTileEdge(box, pass.region, image, margin_fraction);
 }
 
 Result<std::vector<Face>> DetectPasses(const CrowdNet& net,
                                        const cv::Mat& image,
                                        const PassOptions& options,
                                        float min_score, float nms_iou) {
-  std::vector<Face> candidates;
-  for (const Pass& pass : PlanPasses(image.size(), options)) {
-    Result<std::vector<Face>> found =
-        net.DetectCandidates(image, pass.region, pass.scale, min_score);
-    if (!found.ok()) return found.status();
-    for (Face& f : *found) {
-      if (TouchesInteriorEdge(f.box, pass, image.size(),
-                              options.tile_edge_margin)) {
-        continue;
-      }
-      candidates.push_back(f);
-    }
-  }
-  return WeightedNms(std::move(candidates), nms_iou);
+  return RunPasses(PlanPasses(image.size(), options), image.size(),
+                   options.tile_edge_margin, nms_iou, [&](const Pass& pass) {
+                     return net.DetectCandidates(image, pass.region, pass.scale,
+                                                 min_score);
+                   });
 }
 
 }  // namespace faceveil::crowdnet

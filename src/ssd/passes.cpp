@@ -3,8 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "base/nms.h"
-#include "infer/tiling.h"
+#include "infer/passes.h"
 
 namespace faceveil::ssd {
 
@@ -43,24 +42,13 @@ Result<std::vector<Face>> DetectPasses(const SsdMobileNet& net,
                                        const cv::Mat& image,
                                        const PassOptions& options,
                                        float min_score, float nms_iou) {
-  std::vector<Face> candidates;
-  for (const Pass& pass : PlanPasses(image.size(), options)) {
-    Result<std::vector<Face>> found =
-        net.DetectCandidates(image, pass.region, pass.input, min_score);
-    if (!found.ok()) return found.status();
-    const float margin =
-        options.tile_edge_margin *
-        static_cast<float>(std::max(pass.region.width, pass.region.height));
-    for (Face& f : *found) {
-      if (pass.tile &&
-          CutByRegionEdge(f.box, pass.region, image.size(), margin)) {
-        continue;
-      }
-      candidates.push_back(f);
-    }
-  }
-  std::vector<Face> merged = WeightedNms(std::move(candidates), nms_iou);
-  for (Face& f : merged) {
+  Result<std::vector<Face>> merged = RunPasses(
+      PlanPasses(image.size(), options), image.size(), options.tile_edge_margin,
+      nms_iou, [&](const Pass& pass) {
+        return net.DetectCandidates(image, pass.region, pass.input, min_score);
+      });
+  if (!merged.ok()) return merged.status();
+  for (Face& f : *merged) {
     f.has_keypoints = false;
     f.keypoints = {};
   }
