@@ -115,6 +115,7 @@ void BM_Tuned(benchmark::State& state) {
   const char* tuning = kTunings[state.range(0)];
   DetectorOptions o;
   o.mode = DetectionMode::kBalanced;
+  o.models = DetectorModels::kBlazeFace;  // the multi-scale passes alone
   o.score_threshold = 0.4f;
   auto detector = eval::CreateTunedDetector(o, tuning);
   if (!detector.ok()) return state.SkipWithError("detector");
