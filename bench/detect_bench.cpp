@@ -8,8 +8,8 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
-#include "detect/letterbox.h"
 #include "faceveil/detector.h"
+#include "infer/letterbox.h"
 
 namespace faceveil {
 namespace {

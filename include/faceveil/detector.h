@@ -15,6 +15,7 @@
 
 #include <memory>
 #include <opencv2/core/mat.hpp>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -73,7 +74,8 @@ Result<DetectorModels> ParseDetectorModels(const std::string& name);
 
 // The score threshold measured for `mode`, `models` and the full-range
 // BlazeFace model: the highest privacy recall at no more than about one
-// false positive per image on WIDER FACE validation (eval/results.md).
+// false positive per image on WIDER FACE validation (eval/results.md). The
+// numbers and their measurements: src/detect/thresholds.cpp.
 float DefaultScoreThreshold(DetectionMode mode,
                             DetectorModels models = DetectorModels::kEnsemble);
 
@@ -110,14 +112,30 @@ struct DetectorOptions {
   // Empty: use the model embedded in the library.
   std::string model_file;
 
-  // Faces scoring below this are dropped. In [0, 1]. The default is the
-  // one measured for the default mode and models; when changing
-  // them, consider DefaultScoreThreshold(mode, models).
-  float score_threshold = DefaultScoreThreshold(DetectionMode::kBalanced);
+  // Faces scoring below this are dropped. In [0, 1]. Unset: the threshold
+  // measured for `mode` and `models` (DefaultScoreThreshold), whatever
+  // order they are set in; ScoreThreshold() resolves it.
+  std::optional<float> score_threshold;
 
   // Weighted NMS merges detections overlapping more than this IoU.
   float nms_iou_threshold = 0.3f;
+
+  // Expert, for measuring (`faceveil eval --tune`): "key=value" changes to
+  // BlazeFace's multi-scale passes for `mode` (ApplyMultiScaleOverrides in
+  // src/detect/multiscale.h); with them BlazeFace runs its multi-scale
+  // passes in every mode. Empty: the presets. Refused when no BlazeFace
+  // runs (models kSsd or kCrowdNet).
+  std::string tuning;
 };
+
+// The threshold `options` detect at: its score_threshold when set, else
+// DefaultScoreThreshold(mode, models).
+float ScoreThreshold(const DetectorOptions& options);
+
+// The one check of DetectorOptions, shared by the library (Detector::Create),
+// the command line and the server: values out of range or unknown enums
+// give kInvalidArgument with a message naming the setting.
+Status ValidateDetectorOptions(const DetectorOptions& options);
 
 class Detector {
  public:

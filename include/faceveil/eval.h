@@ -188,12 +188,13 @@ struct RunResult {
   double wall_seconds = 0;
 };
 
-// The detector Detector::Create(options) builds, with the multi-scale
-// settings of options.mode changed by `tuning`: "key=value" pairs such as
-// "tiles=384/192 overlap=0.25 logit=-0.5" (the keys are listed at
-// ApplyMultiScaleOverrides in src/detect/multiscale.h). For measuring
-// configurations the presets do not offer (`faceveil eval --tune`). An
-// unknown key or bad value fails with InvalidArgument.
+// The detector Detector::Create(options) builds, with BlazeFace's
+// multi-scale settings of options.mode changed by `tuning`: "key=value"
+// pairs such as "tiles=384/192 overlap=0.25 logit=-0.5" (the keys are listed
+// at ApplyMultiScaleOverrides in src/detect/multiscale.h); the other models
+// of options.models run as in the product. For measuring configurations the
+// presets do not offer (`faceveil eval --tune`). An unknown key or bad
+// value, or models without BlazeFace, fail with InvalidArgument.
 Result<std::unique_ptr<Detector>> CreateTunedDetector(
     const DetectorOptions& options, const std::string& tuning);
 

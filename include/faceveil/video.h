@@ -42,7 +42,7 @@
 //    which `prepare_threads` workers run up to `lookahead_frames` ahead.
 //  - Metadata: see VideoOptions::keep_metadata. Location, device make/model/
 //    software and any key not on the allow-list are never written.
-//  - The output is written to a temporary file beside it (media/temp_file.h,
+//  - The output is written to a temporary file beside it (base/temp_file.h,
 //    mode 0644 less the umask, as photos) and renamed only when complete; on
 //    any failure nothing is left at `output_path`, and a front end that
 //    calls RemoveTemporaryFiles() (faceveil/file_io.h) when stopped leaves

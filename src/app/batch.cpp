@@ -12,6 +12,7 @@
 #include "app/file_plan.h"
 #include "app/progress.h"
 #include "app/video_job.h"
+#include "base/worker_threads.h"
 #include "faceveil/file_io.h"
 #include "faceveil/report.h"
 
@@ -54,10 +55,7 @@ class BatchRun {
         outcomes_(plan.size()) {}
 
   void Run(int jobs) {
-    std::vector<std::thread> workers;
-    for (int i = 1; i < jobs; ++i) workers.emplace_back([this] { Work(); });
-    Work();
-    for (std::thread& t : workers) t.join();
+    RunOnWorkerThreads(jobs, [this] { Work(); });
   }
 
   const std::vector<FileOutcome>& outcomes() const { return outcomes_; }

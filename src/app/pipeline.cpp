@@ -8,7 +8,7 @@
 #include <opencv2/imgproc.hpp>
 #include <utility>
 
-#include "detect/work_steps.h"
+#include "base/work_steps.h"
 
 namespace faceveil {
 namespace {

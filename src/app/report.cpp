@@ -8,7 +8,10 @@ namespace faceveil {
 
 namespace {
 
-using nlohmann::json;
+// Ordered: keys come out in the order of the schema above (file, width,
+// height, faces, ms; box, score, keypoints), as `faceveil detect --help`
+// shows them.
+using json = nlohmann::ordered_json;
 
 // Pixel coordinates to 2 decimals, scores to 4: finer digits are noise.
 double Round(double v, double scale) { return std::round(v * scale) / scale; }

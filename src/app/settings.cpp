@@ -62,15 +62,16 @@ const std::map<std::string, Setter>& Setters() {
        [](PipelineOptions* o, const std::string& v) {
          return Assign(ParseModelKind(v), &o->detector.model);
        }},
-      // Also sets the mode's measured threshold; "threshold" sorts after
-      // "mode", so an explicit threshold in the same request still wins.
+      // Drops a threshold chosen before, so that the one measured for the
+      // mode and the pipeline's models applies (ScoreThreshold()):
+      // "threshold" sorts after "mode", so an explicit threshold in the
+      // same request still wins.
       {"mode",
        [](PipelineOptions* o, const std::string& v) {
          Result<DetectionMode> mode = ParseDetectionMode(v);
          if (!mode.ok()) return mode.status();
          o->detector.mode = *mode;
-         o->detector.score_threshold =
-             DefaultScoreThreshold(*mode, o->detector.models);
+         o->detector.score_threshold.reset();
          return Status::Ok();
        }},
       {"min-face",
@@ -80,8 +81,10 @@ const std::map<std::string, Setter>& Setters() {
        }},
       {"threshold",
        [](PipelineOptions* o, const std::string& v) {
-         return Assign(ParseSettingFloat("threshold", v, 0, 1),
-                       &o->detector.score_threshold);
+         Result<float> threshold = ParseSettingFloat("threshold", v, 0, 1);
+         if (!threshold.ok()) return threshold.status();
+         o->detector.score_threshold = *threshold;
+         return Status::Ok();
        }},
       {"style",
        [](PipelineOptions* o, const std::string& v) {

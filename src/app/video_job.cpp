@@ -17,20 +17,16 @@
 
 namespace faceveil {
 
+DetectorOptions BetweenFramesDetectorOptions(const DetectorOptions& full) {
+  DetectorOptions options = full;
+  options.mode = DetectionMode::kSingle;
+  return options;
+}
+
 namespace {
 
-// The between-frames detector: the pipeline's model and options, one
-// whole-image inference. The pipeline's threshold is kept when the user
-// chose one; otherwise the one measured for the single mode.
 Result<std::unique_ptr<Detector>> MakeBetweenDetector(const Detector& full) {
-  DetectorOptions options = full.options();
-  if (options.score_threshold ==
-      DefaultScoreThreshold(options.mode, options.models)) {
-    options.score_threshold =
-        DefaultScoreThreshold(DetectionMode::kSingle, options.models);
-  }
-  options.mode = DetectionMode::kSingle;
-  return Detector::Create(options);
+  return Detector::Create(BetweenFramesDetectorOptions(full.options()));
 }
 
 void ScaleFace(Face& face, float s) {

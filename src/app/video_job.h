@@ -60,6 +60,13 @@ struct VideoJobResult {
   double seconds = 0;    // wall time of the job
 };
 
+// The detector options of the between-frames pass for a pipeline that
+// detects with `full`: the same models and settings, in the single mode. A
+// threshold the user chose is kept; an unset one resolves to the single
+// mode's own for those models (ScoreThreshold()): on the default video
+// path, BlazeFace, 0.5 rather than balanced's 0.38.
+DetectorOptions BetweenFramesDetectorOptions(const DetectorOptions& full);
+
 // Called with progress; returning false cancels the job.
 using VideoJobProgress = std::function<bool(const VideoProgress&)>;
 

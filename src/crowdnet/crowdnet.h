@@ -19,9 +19,9 @@
 #include <span>
 #include <vector>
 
-#include "detect/net_pool.h"
 #include "faceveil/face.h"
 #include "faceveil/status.h"
+#include "infer/net_pool.h"
 
 namespace faceveil::crowdnet {
 

@@ -3,9 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
-#include "detect/nms.h"
-#include "detect/tiling.h"
-#include "detect/work_steps.h"
+#include "infer/passes.h"
+#include "infer/tiling.h"
 
 namespace faceveil::crowdnet {
 namespace {
@@ -71,34 +70,18 @@ std::vector<Pass> PlanPasses(cv::Size image, const PassOptions& options) {
 
 bool TouchesInteriorEdge(const Box& box, const Pass& pass, cv::Size image,
                          float margin_fraction) {
-  const float margin =
-      margin_fraction *
-      static_cast<float>(std::max(pass.region.width, pass.region.height));
-  return pass.tile && CutByRegionEdge(box, pass.region, image, margin);
+  return pass.tile && CutByTileEdge(box, pass.region, image, margin_fraction);
 }
 
 Result<std::vector<Face>> DetectPasses(const CrowdNet& net,
                                        const cv::Mat& image,
                                        const PassOptions& options,
                                        float min_score, float nms_iou) {
-  std::vector<Face> candidates;
-  const std::vector<Pass> passes = PlanPasses(image.size(), options);
-  for (size_t i = 0; i < passes.size(); ++i) {
-    const Pass& pass = passes[i];
-    FACEVEIL_RETURN_IF_ERROR(
-        WorkStep(static_cast<int>(i), static_cast<int>(passes.size())));
-    Result<std::vector<Face>> found =
-        net.DetectCandidates(image, pass.region, pass.scale, min_score);
-    if (!found.ok()) return found.status();
-    for (Face& f : *found) {
-      if (TouchesInteriorEdge(f.box, pass, image.size(),
-                              options.tile_edge_margin)) {
-        continue;
-      }
-      candidates.push_back(f);
-    }
-  }
-  return WeightedNms(std::move(candidates), nms_iou);
+  return RunPasses(PlanPasses(image.size(), options), image.size(),
+                   options.tile_edge_margin, nms_iou, [&](const Pass& pass) {
+                     return net.DetectCandidates(image, pass.region, pass.scale,
+                                                 min_score);
+                   });
 }
 
 }  // namespace faceveil::crowdnet

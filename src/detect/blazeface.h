@@ -13,11 +13,11 @@
 #include <vector>
 
 #include "detect/anchors.h"
-#include "detect/letterbox.h"
-#include "detect/net_pool.h"
 #include "faceveil/detector.h"
 #include "faceveil/face.h"
 #include "faceveil/status.h"
+#include "infer/letterbox.h"
+#include "infer/net_pool.h"
 #include "tflite/model.h"
 
 namespace faceveil {

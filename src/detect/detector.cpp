@@ -9,15 +9,16 @@
 #include <string>
 #include <utility>
 
+#include "base/nms.h"
+#include "base/work_steps.h"
 #include "crowdnet/crowdnet.h"
 #include "crowdnet/passes.h"
 #include "detect/blazeface.h"
 #include "detect/embedded_models.h"
 #include "detect/ensemble.h"
-#include "detect/letterbox.h"
 #include "detect/multiscale.h"
-#include "detect/nms.h"
-#include "detect/work_steps.h"
+#include "detect/presets.h"
+#include "infer/letterbox.h"
 #include "ssd/passes.h"
 #include "ssd/ssd_mobilenet.h"
 #include "tflite/model.h"
@@ -33,10 +34,13 @@ namespace {
 // The golden test uses kCornerAligned to reproduce MediaPipe exactly.
 constexpr Resampling kProductResampling = Resampling::kHalfPixel;
 
-Status CheckDetectorOptions(const DetectorOptions& o) {
-  if (!(o.score_threshold >= 0 && o.score_threshold <= 1)) {
+}  // namespace
+
+Status ValidateDetectorOptions(const DetectorOptions& o) {
+  if (o.score_threshold.has_value() &&
+      !(*o.score_threshold >= 0 && *o.score_threshold <= 1)) {
     return Status::InvalidArgument("score_threshold must be in [0, 1], got " +
-                                   std::to_string(o.score_threshold));
+                                   std::to_string(*o.score_threshold));
   }
   if (!(o.nms_iou_threshold >= 0 && o.nms_iou_threshold <= 1)) {
     return Status::InvalidArgument("nms_iou_threshold must be in [0, 1], got " +
@@ -63,8 +67,16 @@ Status CheckDetectorOptions(const DetectorOptions& o) {
                                    std::to_string(ssd::kMaxInputSide) +
                                    "], got " + std::to_string(o.ssd_long_side));
   }
+  if (!o.tuning.empty() && (o.models == DetectorModels::kSsd ||
+                            o.models == DetectorModels::kCrowdNet)) {
+    return Status::InvalidArgument(
+        std::string("tuning changes BlazeFace's multi-scale passes; the ") +
+        DetectorModelsName(o.models) + " detector runs no BlazeFace");
+  }
   return Status::Ok();
 }
+
+namespace {
 
 Status CheckImage(const cv::Mat& image) {
   if (image.empty()) return Status::InvalidArgument("empty image");
@@ -79,117 +91,20 @@ Status CheckImage(const cv::Mat& image) {
   return Status::Ok();
 }
 
-// The SSD passes and the calibration of each mode for the ensemble.
-struct SsdPreset {
-  ssd::PassOptions passes;
-  EnsembleOptions merge;
-  bool runs() const { return passes.whole_long_side > 0 || passes.tiles; }
-};
-
-// Calibration measured on all 394 images of WIDER FACE val (issue 8): each
-// model's detections saved at threshold 0.1 by `faceveil eval
-// --save-detections`, merged offline with MergeEnsemble over a grid of SSD
-// logit offsets, agreement bonuses and thresholds; the setting kept has the
-// highest privacy recall at <= 1 false positive per image. BlazeFace and
-// the SSD are about equally reliable once the SSD's logit is lowered by
-// 0.25; a face both models see gains 1.5 in logit, so a lone detection
-// needs a higher score than an agreed one (0.598 -> 0.632 recall in
-// balanced at the same false-positive rate). Privacy first: balanced runs
-// the SSD at full resolution despite its cost (~0.45 s of CPU per 1024-px
-// photo); fast takes 640 (~0.19 s). Figures: eval/results.md.
-SsdPreset SsdPresetFor(const DetectorOptions& o) {
-  SsdPreset p;
-  p.merge.iou_threshold = o.nms_iou_threshold;
-  p.passes.whole_long_side = 0;
-  const bool ssd_only = o.models == DetectorModels::kSsd;
-  if (o.models == DetectorModels::kBlazeFace ||
-      o.models == DetectorModels::kCrowdNet) {
-    return p;
-  }
-  switch (o.mode) {
-    case DetectionMode::kSingle:
-      // MediaPipe's behaviour: BlazeFace alone, unless only the SSD runs.
-      if (ssd_only) p.passes.whole_long_side = 512;
-      break;
-    case DetectionMode::kFast:
-      p.passes.whole_long_side = 640;
-      break;
-    case DetectionMode::kBalanced:
-    case DetectionMode::kThorough:
-      // Full resolution up to 1024 (larger photos are shrunk, bounding the
-      // cost); thorough adds the 2x2 tiles enlarged 1.6x (faces under
-      // ~16 px are found only when enlarged).
-      p.passes.whole_long_side = 1024;
-      p.passes.tiles = o.mode == DetectionMode::kThorough;
-      break;
-  }
-  if (o.ssd_long_side > 0 && p.runs())
-    p.passes.whole_long_side = o.ssd_long_side;
-  p.merge.blazeface_logit_offset = 0;
-  p.merge.ssd_logit_offset = -0.25f;
-  p.merge.agreement_logit_bonus = 1.5f;
-  return p;
-}
-
-// Measured on all 394 images of WIDER val (eval/results.md; detections saved
-// at 0.1 by `faceveil eval --save-detections`, thresholds swept with
-// eval/sweep.sh): the highest privacy recall at <= 1 false positive per
-// image. The model's scores learn the IoU of their box (quality focal
-// loss), so its operating points sit lower than BlazeFace's.
-float CrowdNetThreshold(DetectionMode mode) {
-  switch (mode) {
-    case DetectionMode::kSingle:  // recall 0.324 at 0.86 FP/image
-      return 0.34f;
-    case DetectionMode::kFast:  // 0.426 at 0.85
-      return 0.4f;
-    case DetectionMode::kBalanced:  // 0.427 at 0.94
-      return 0.4f;
-    case DetectionMode::kThorough:  // 0.463 at 0.89
-      return 0.48f;
-  }
-  return 0.4f;
-}
-
-// CrowdNet's passes per mode (crowdnet/passes.h). The network was trained on
-// faces from ~4 px up at 0.5-1.8x their photos' scale, so the photo's own
-// resolution is its working point; halved copies down to 640 px find the
-// faces too large for its receptive field.
-crowdnet::PassOptions CrowdNetPresetFor(const DetectorOptions& o) {
-  crowdnet::PassOptions p;
-  switch (o.mode) {
-    case DetectionMode::kSingle:
-      p.max_long_side = 640;  // one inference, faces >= ~16 px at 1024
-      break;
-    case DetectionMode::kFast:
-      // One inference at up to 1024 px: the halved copy found no more of
-      // the faces >= 64 px on WIDER val (recall 0.795 vs 0.798).
-      p.max_long_side = 1024;
-      p.min_long_side = 0;
-      break;
-    case DetectionMode::kBalanced:
-      break;  // the photo's own pixels, tiled above 4 MP, and halved
-    case DetectionMode::kThorough:
-      p.scale = 2;  // faces under 10 px reach the sizes it learnt best
-      break;
-  }
-  return p;
-}
-
 class FaceDetector final : public Detector {
  public:
   FaceDetector(DetectorOptions options, std::unique_ptr<BlazeFace> blazeface,
+               MultiScaleOptions multiscale,
                std::unique_ptr<ssd::SsdMobileNet> ssd,
                std::unique_ptr<crowdnet::CrowdNet> crowdnet)
       : options_(std::move(options)),
+        threshold_(ScoreThreshold(options_)),
         blazeface_(std::move(blazeface)),
+        multiscale_(std::move(multiscale)),
         ssd_(std::move(ssd)),
         crowdnet_(std::move(crowdnet)),
         ssd_preset_(SsdPresetFor(options_)),
-        crowdnet_preset_(CrowdNetPresetFor(options_)) {
-    if (blazeface_) {
-      multiscale_ = MultiScalePreset(options_, blazeface_->spec());
-    }
-  }
+        crowdnet_preset_(CrowdNetPresetFor(options_)) {}
 
   Result<std::vector<Face>> Detect(const cv::Mat& image) const override {
     FACEVEIL_RETURN_IF_ERROR(CheckImage(image));
@@ -208,7 +123,7 @@ class FaceDetector final : public Detector {
 
  private:
   Result<std::vector<Face>> DetectChecked(const cv::Mat& image) const {
-    const float threshold = options_.score_threshold;
+    const float threshold = threshold_;
     if (crowdnet_) {
       return crowdnet::DetectPasses(*crowdnet_, image, crowdnet_preset_,
                                     threshold, options_.nms_iou_threshold);
@@ -259,7 +174,7 @@ class FaceDetector final : public Detector {
 
   Result<std::vector<Face>> DetectBlazeFace(const cv::Mat& image,
                                             float min_score) const {
-    if (options_.mode != DetectionMode::kSingle) {
+    if (options_.mode != DetectionMode::kSingle || !options_.tuning.empty()) {
       return DetectMultiScale(*blazeface_, image, min_score, kProductResampling,
                               multiscale_);
     }
@@ -271,12 +186,13 @@ class FaceDetector final : public Detector {
   }
 
   const DetectorOptions options_;
-  const std::unique_ptr<BlazeFace> blazeface_;          // null: kSsd
-  const std::unique_ptr<ssd::SsdMobileNet> ssd_;        // null: not needed
+  const float threshold_;                         // ScoreThreshold(options_)
+  const std::unique_ptr<BlazeFace> blazeface_;    // null: kSsd
+  const MultiScaleOptions multiscale_;            // BlazeFace's passes
+  const std::unique_ptr<ssd::SsdMobileNet> ssd_;  // null: not needed
   const std::unique_ptr<crowdnet::CrowdNet> crowdnet_;  // null: not needed
   const SsdPreset ssd_preset_;
   const crowdnet::PassOptions crowdnet_preset_;
-  MultiScaleOptions multiscale_;
 };
 
 Result<std::unique_ptr<BlazeFace>> CreateBlazeFace(
@@ -303,19 +219,27 @@ Result<std::unique_ptr<BlazeFace>> CreateBlazeFace(
 
 Result<std::unique_ptr<Detector>> CreateDetector(
     const DetectorOptions& options) {
-  FACEVEIL_RETURN_IF_ERROR(CheckDetectorOptions(options));
+  FACEVEIL_RETURN_IF_ERROR(ValidateDetectorOptions(options));
   if (options.models == DetectorModels::kCrowdNet) {
     Result<std::unique_ptr<crowdnet::CrowdNet>> net =
         crowdnet::CrowdNet::Create();
     if (!net.ok()) return net.status();
     return std::unique_ptr<Detector>(
-        new FaceDetector(options, nullptr, nullptr, std::move(net).value()));
+        new FaceDetector(options, nullptr, MultiScaleOptions{}, nullptr,
+                         std::move(net).value()));
   }
   std::unique_ptr<BlazeFace> blazeface;
   if (options.models != DetectorModels::kSsd) {
     Result<std::unique_ptr<BlazeFace>> net = CreateBlazeFace(options);
     if (!net.ok()) return net.status();
     blazeface = std::move(net).value();
+  }
+  // BlazeFace's passes: the preset, changed by `tuning` when measuring.
+  MultiScaleOptions multiscale;
+  if (blazeface) {
+    multiscale = MultiScalePreset(options, blazeface->spec());
+    FACEVEIL_RETURN_IF_ERROR(
+        ApplyMultiScaleOverrides(options.tuning, &multiscale));
   }
   std::unique_ptr<ssd::SsdMobileNet> ssd;
   if (SsdPresetFor(options).runs()) {
@@ -325,7 +249,8 @@ Result<std::unique_ptr<Detector>> CreateDetector(
     ssd = std::move(net).value();
   }
   return std::unique_ptr<Detector>(
-      new FaceDetector(options, std::move(blazeface), std::move(ssd), nullptr));
+      new FaceDetector(options, std::move(blazeface), std::move(multiscale),
+                       std::move(ssd), nullptr));
 }
 
 }  // namespace
@@ -398,39 +323,6 @@ Result<DetectionMode> ParseDetectionMode(const std::string& name) {
   return Status::InvalidArgument(
       "unknown mode \"" + name +
       "\"; expected single, fast, balanced or thorough");
-}
-
-float DefaultScoreThreshold(DetectionMode mode, DetectorModels models) {
-  if (models == DetectorModels::kCrowdNet) return CrowdNetThreshold(mode);
-  // BlazeFace: its multi-scale presets' own (detect/multiscale.h). A
-  // single-mode ensemble is BlazeFace alone.
-  if (models == DetectorModels::kBlazeFace ||
-      (mode == DetectionMode::kSingle && models != DetectorModels::kSsd)) {
-    return PresetScoreThreshold(mode);
-  }
-  // Measured on all of WIDER val (see SsdPresetFor): the highest privacy
-  // recall at <= 1 false positive per image. The SSD alone in single mode
-  // (512 px) is not measured: face-api's own default, 0.5.
-  if (models == DetectorModels::kSsd) {
-    switch (mode) {
-      case DetectionMode::kSingle:
-        return 0.5f;
-      case DetectionMode::kFast:  // 640 px: recall 0.416 at 0.86 FP/image
-        return 0.55f;
-      case DetectionMode::kBalanced:  // 1024: 0.576 at 0.97
-        return 0.5f;
-      case DetectionMode::kThorough:  // 1024 + tiles: 0.644 at 0.84
-        return 0.55f;
-    }
-  }
-  switch (mode) {
-    case DetectionMode::kFast:  // recall 0.471 at 0.95 FP/image
-      return 0.6f;
-    case DetectionMode::kThorough:  // recall 0.710 at 0.94, AP Hard 0.728
-      return 0.71f;
-    default:  // balanced: 0.632 at 0.95
-      return 0.625f;
-  }
 }
 
 Result<std::unique_ptr<Detector>> Detector::Create(

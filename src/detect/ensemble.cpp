@@ -1,56 +1,38 @@
 #include "detect/ensemble.h"
 
-#include <algorithm>
+#include <vector>
 
+#include "base/nms.h"
 #include "detect/multiscale.h"
-#include "detect/nms.h"
 
 namespace faceveil {
-namespace {
-
-struct Member {
-  Face face;  // calibrated score
-  bool blazeface;
-};
-
-}  // namespace
-
 std::vector<Face> MergeEnsemble(const std::vector<Face>& blazeface,
                                 const std::vector<Face>& ssd,
                                 const EnsembleOptions& options) {
-  std::vector<Member> all;
+  // Calibrated scores; the first blazeface.size() are BlazeFace's.
+  std::vector<Face> all;
   all.reserve(blazeface.size() + ssd.size());
   for (const Face& f : blazeface) {
-    Member m{f, true};
-    m.face.score = ShiftScore(f.score, options.blazeface_logit_offset);
-    all.push_back(m);
+    all.push_back(f);
+    all.back().score = ShiftScore(f.score, options.blazeface_logit_offset);
   }
   for (const Face& f : ssd) {
-    Member m{f, false};
-    m.face.score = ShiftScore(f.score, options.ssd_logit_offset);
-    all.push_back(m);
+    all.push_back(f);
+    all.back().score = ShiftScore(f.score, options.ssd_logit_offset);
   }
-  std::stable_sort(all.begin(), all.end(),
-                   [](const Member& a, const Member& b) {
-                     return a.face.score > b.face.score;
-                   });
+  const auto from_blazeface = [&](int i) {
+    return static_cast<size_t>(i) < blazeface.size();
+  };
   std::vector<Face> out;
-  std::vector<bool> used(all.size(), false);
-  for (size_t i = 0; i < all.size(); ++i) {
-    if (used[i]) continue;
+  for (const std::vector<int>& group :
+       GroupOverlapping(all, options.iou_threshold)) {
     WeightedFaceMean box, keypoints;
     bool any_blazeface = false;
     bool any_ssd = false;
-    for (size_t j = i; j < all.size(); ++j) {
-      if (used[j]) continue;
-      if (j != i &&
-          IoU(all[i].face.box, all[j].face.box) <= options.iou_threshold) {
-        continue;
-      }
-      used[j] = true;
-      box.Add(all[j].face);
-      if (all[j].blazeface) {
-        keypoints.Add(all[j].face);
+    for (int i : group) {
+      box.Add(all[i]);
+      if (from_blazeface(i)) {
+        keypoints.Add(all[i]);
         any_blazeface = true;
       } else {
         any_ssd = true;
@@ -58,7 +40,7 @@ std::vector<Face> MergeEnsemble(const std::vector<Face>& blazeface,
     }
     // The box is the mean of every member; keypoints come from BlazeFace
     // members only (the SSD has none).
-    Face merged = all[i].face;
+    Face merged = all[group.front()];
     box.WriteTo(&merged);
     merged.keypoints = {};
     merged.has_keypoints = any_blazeface;

@@ -1,7 +1,7 @@
 // Merging the faces of two detectors, BlazeFace (with keypoints) and the
 // SSD (ssd/ssd_mobilenet.h, without), in image coordinates: each model's
 // scores are calibrated by a logit offset, then one weighted NMS runs over
-// both (detect/nms.h's rule).
+// both (base/nms.h's rule).
 #ifndef FACEVEIL_DETECT_ENSEMBLE_H_
 #define FACEVEIL_DETECT_ENSEMBLE_H_
 

@@ -7,8 +7,8 @@
 #include <string>
 #include <utility>
 
-#include "detect/nms.h"
-#include "detect/work_steps.h"
+#include "base/nms.h"
+#include "base/work_steps.h"
 
 namespace faceveil {
 namespace {
@@ -47,91 +47,6 @@ bool HoldsProposal(const SquareRegion& tile, float side, float max_fraction,
   }
   return false;
 }
-
-}  // namespace
-
-// One 192-px inference costs ~11.8 ms of one core here (bench/
-// multiscale_bench.cpp), so the 150 ms budget of kBalanced allows about a
-// dozen. On WIDER val (eval/results.md), at the same 13 inferences per
-// 1024x768 image, 320-px tiles overlapping by 10% (faces of 320 / 16 =
-// 20 px) beat 384-px tiles overlapping by 25%: privacy recall 0.411 vs
-// 0.403 at threshold 0.4, with 0.72 vs 0.84 false positives per image
-// (the tile-edge rule covers faces wider than the thinner overlap).
-constexpr float kBalancedMinFace = 20;
-constexpr float kBalancedOverlap = 0.1f;
-// kThorough: the whole image plus tiles of 384 and 192 px on a 1024x768
-// photo (faces down to 12 px), the 192-px tiles guided: run only where the
-// coarser levels saw a small candidate scoring >= 0.1. On WIDER val that
-// runs about half of them (~25 inferences per image instead of 48) and
-// measures better than running all: AP Hard 0.556 vs 0.538, privacy
-// recall 0.484 vs 0.486 at 0.85 vs 1.17 false positives per image
-// (threshold 0.45). A third level (+20 inferences) found 0.47 vs 0.46 in
-// the table. The second look (verify.h) is off
-// until it measures better at the same false-positive rate
-// (`faceveil eval --tune verify=1`).
-constexpr float kThoroughMinFace = 12;
-
-MultiScaleOptions MultiScalePreset(const DetectorOptions& options,
-                                   const ModelSpec& spec) {
-  MultiScaleOptions m;
-  m.nms_iou_threshold = options.nms_iou_threshold;
-  // A face of 1/16 of the input side: 12 px in a 192-px tile at 1:1.
-  m.tiling.min_face_fraction = 1.0f / 16;
-  if (spec.input_size < 192) {
-    // The short-range model is for faces close to the camera; on tiles it
-    // scores fragments of large faces (0.41 on sergey.png, whose one face
-    // it finds at 0.94 whole) and has no small faces to find. Whole image.
-    m.tiling.min_face_px = 0;
-    return m;
-  }
-  switch (options.mode) {
-    case DetectionMode::kSingle:
-      m.tiling.min_face_px = 0;
-      break;
-    case DetectionMode::kFast:
-      // 2x2 tiles of 60% of the longer side on a 4:3 photo: 5 inferences.
-      m.tiling.fixed_level_fraction = 0.6f;
-      m.tiling.overlap = 0.25f;
-      break;
-    case DetectionMode::kBalanced:
-      m.tiling.min_face_px =
-          options.min_face_px > 0 ? options.min_face_px : kBalancedMinFace;
-      m.tiling.level_ratio = 2.0f;
-      m.tiling.overlap = kBalancedOverlap;
-      // One level on a 1024-px photo: 640-px tiles would add 4 inferences
-      // for faces the whole image and the 320-px tiles already see.
-      m.tiling.max_level_fraction = 0.6f;
-      break;
-    case DetectionMode::kThorough:
-      m.tiling.min_face_px =
-          options.min_face_px > 0 ? options.min_face_px : kThoroughMinFace;
-      m.tiling.level_ratio = 2.0f;
-      m.tiling.overlap = 0.25f;
-      m.guided_from_level = 2;
-      m.guide_min_score = 0.1f;
-      m.guide_max_face_fraction = 0.25f;
-      break;
-  }
-  return m;
-}
-
-float PresetScoreThreshold(DetectionMode mode) {
-  // The lowest threshold with at most ~0.9-1 false positive per image on
-  // WIDER val for each preset as defined above (eval/results.md).
-  switch (mode) {
-    case DetectionMode::kSingle:
-      return 0.5f;
-    case DetectionMode::kFast:
-      return 0.36f;
-    case DetectionMode::kBalanced:
-      return 0.38f;
-    case DetectionMode::kThorough:
-      return 0.44f;
-  }
-  return 0.5f;
-}
-
-namespace {
 
 bool ParseTuneFloat(std::string_view text, float* out) {
   const std::string s(text);
@@ -245,43 +160,29 @@ float ShiftScore(float score, float logit_offset) {
 
 std::vector<Face> MergeTileCandidates(std::vector<TileCandidate> candidates,
                                       float iou_threshold) {
-  std::stable_sort(candidates.begin(), candidates.end(),
-                   [](const TileCandidate& a, const TileCandidate& b) {
-                     return a.face.score > b.face.score;
-                   });
+  std::vector<Face> faces;
+  faces.reserve(candidates.size());
+  for (const TileCandidate& c : candidates) faces.push_back(c.face);
   std::vector<Face> out;
-  std::vector<TileCandidate> remaining = std::move(candidates);
-  std::vector<TileCandidate> group, rest;
-  while (!remaining.empty()) {
-    const Box lead = remaining.front().face.box;
-    group.clear();
-    rest.clear();
+  for (const std::vector<int>& group : GroupOverlapping(faces, iou_threshold)) {
     bool any_whole = false;
-    for (size_t i = 0; i < remaining.size(); ++i) {
-      if (i == 0 || IoU(remaining[i].face.box, lead) > iou_threshold) {
-        any_whole = any_whole || !remaining[i].cut;
-        group.push_back(std::move(remaining[i]));
-      } else {
-        rest.push_back(std::move(remaining[i]));
-      }
-    }
+    for (int i : group) any_whole = any_whole || !candidates[i].cut;
     WeightedFaceMean mean;
-    for (const TileCandidate& c : group) {
-      if (!(any_whole && c.cut)) mean.Add(c.face);
+    for (int i : group) {
+      if (!(any_whole && candidates[i].cut)) mean.Add(faces[i]);
     }
-    Face merged = group.front().face;
-    if (any_whole && group.front().cut) {
+    Face merged = faces[group.front()];
+    if (any_whole && candidates[group.front()].cut) {
       // The best score stays, the box comes from the whole views.
-      for (const TileCandidate& c : group) {
-        if (!c.cut) {
-          merged.keypoints = c.face.keypoints;
+      for (int i : group) {
+        if (!candidates[i].cut) {
+          merged.keypoints = faces[i].keypoints;
           break;
         }
       }
     }
     mean.WriteTo(&merged);
     out.push_back(merged);
-    remaining.swap(rest);
   }
   return out;
 }

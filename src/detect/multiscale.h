@@ -1,8 +1,8 @@
 // Multi-scale detection: the whole image plus overlapping tiles at finer
-// scales (detect/tiling.h), run in batches through one BlazeFace network,
+// scales (infer/tiling.h), run in batches through one BlazeFace network,
 // merged by weighted NMS in image coordinates, optionally followed by a
-// second look at uncertain candidates (detect/verify.h). The presets behind
-// DetectionMode live here too.
+// second look at uncertain candidates (detect/verify.h). The presets per
+// DetectionMode: detect/presets.h.
 #ifndef FACEVEIL_DETECT_MULTISCALE_H_
 #define FACEVEIL_DETECT_MULTISCALE_H_
 
@@ -11,12 +11,12 @@
 #include <vector>
 
 #include "detect/blazeface.h"
-#include "detect/letterbox.h"
-#include "detect/tiling.h"
 #include "detect/verify.h"
 #include "faceveil/detector.h"
 #include "faceveil/face.h"
 #include "faceveil/status.h"
+#include "infer/letterbox.h"
+#include "infer/tiling.h"
 
 namespace faceveil {
 
@@ -56,7 +56,7 @@ struct MultiScaleOptions {
   // share of the level's tile side (larger faces were already seen whole).
   float guide_max_face_fraction = 0.25f;
 
-  // The tile-edge rule (ResolveTileEdges in detect/tiling.h). Off: every
+  // The tile-edge rule (ResolveTileEdges in infer/tiling.h). Off: every
   // tile candidate enters the merge as decoded.
   bool resolve_tile_edges = true;
 
@@ -64,19 +64,8 @@ struct MultiScaleOptions {
   VerifyOptions verify;
 };
 
-// The configuration behind each DetectionMode for `options` (min_face_px
-// and the model's input size enter the tiling).
-MultiScaleOptions MultiScalePreset(const DetectorOptions& options,
-                                   const ModelSpec& spec);
-
-// The score threshold measured for each preset (MultiScalePreset with the
-// full-range model): the highest privacy recall at no more than about one
-// false positive per image on WIDER FACE val (eval/results.md). What
-// DefaultScoreThreshold() in faceveil/detector.h should return.
-float PresetScoreThreshold(DetectionMode mode);
-
 // Weighted NMS over candidates from all levels, in image coordinates, as
-// detect/nms.h's WeightedNms, except that a `cut` candidate (a box extended
+// base/nms.h's WeightedNms, except that a `cut` candidate (a box extended
 // past a tile edge) only shapes the merged box when its group has no uncut
 // member: a whole view of the face wins over a guessed one.
 std::vector<Face> MergeTileCandidates(std::vector<TileCandidate> candidates,

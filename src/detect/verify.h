@@ -9,9 +9,9 @@
 #include <vector>
 
 #include "detect/blazeface.h"
-#include "detect/letterbox.h"
 #include "faceveil/face.h"
 #include "faceveil/status.h"
+#include "infer/letterbox.h"
 
 namespace faceveil {
 

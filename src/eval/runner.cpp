@@ -5,10 +5,10 @@
 #include <exception>
 #include <filesystem>
 #include <mutex>
-#include <system_error>
 #include <thread>
 #include <vector>
 
+#include "base/worker_threads.h"
 #include "faceveil/eval.h"
 #include "faceveil/image.h"
 
@@ -90,16 +90,7 @@ Result<RunResult> RunDetector(const Detector& detector, const GroundTruth& gt,
   };
 
   const Clock::time_point start = Clock::now();
-  std::vector<std::thread> pool;
-  for (int t = 1; t < threads; ++t) {
-    try {
-      pool.emplace_back(work);
-    } catch (const std::system_error&) {
-      break;  // fewer workers than asked for; this thread still works
-    }
-  }
-  work();
-  for (std::thread& thread : pool) thread.join();
+  RunOnWorkerThreads(threads, work);
   result.wall_seconds = MillisecondsSince(start) / 1000;
   return result;
 }

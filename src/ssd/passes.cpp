@@ -3,9 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "detect/nms.h"
-#include "detect/tiling.h"
-#include "detect/work_steps.h"
+#include "infer/passes.h"
 
 namespace faceveil::ssd {
 
@@ -44,28 +42,13 @@ Result<std::vector<Face>> DetectPasses(const SsdMobileNet& net,
                                        const cv::Mat& image,
                                        const PassOptions& options,
                                        float min_score, float nms_iou) {
-  std::vector<Face> candidates;
-  const std::vector<Pass> passes = PlanPasses(image.size(), options);
-  for (size_t i = 0; i < passes.size(); ++i) {
-    const Pass& pass = passes[i];
-    FACEVEIL_RETURN_IF_ERROR(
-        WorkStep(static_cast<int>(i), static_cast<int>(passes.size())));
-    Result<std::vector<Face>> found =
-        net.DetectCandidates(image, pass.region, pass.input, min_score);
-    if (!found.ok()) return found.status();
-    const float margin =
-        options.tile_edge_margin *
-        static_cast<float>(std::max(pass.region.width, pass.region.height));
-    for (Face& f : *found) {
-      if (pass.tile &&
-          CutByRegionEdge(f.box, pass.region, image.size(), margin)) {
-        continue;
-      }
-      candidates.push_back(f);
-    }
-  }
-  std::vector<Face> merged = WeightedNms(std::move(candidates), nms_iou);
-  for (Face& f : merged) {
+  Result<std::vector<Face>> merged = RunPasses(
+      PlanPasses(image.size(), options), image.size(), options.tile_edge_margin,
+      nms_iou, [&](const Pass& pass) {
+        return net.DetectCandidates(image, pass.region, pass.input, min_score);
+      });
+  if (!merged.ok()) return merged.status();
+  for (Face& f : *merged) {
     f.has_keypoints = false;
     f.keypoints = {};
   }

@@ -17,9 +17,9 @@
 #include <string_view>
 #include <vector>
 
-#include "detect/net_pool.h"
 #include "faceveil/face.h"
 #include "faceveil/status.h"
+#include "infer/net_pool.h"
 #include "ssd/anchors.h"
 #include "ssd/weights.h"
 

@@ -22,8 +22,8 @@
 #include <thread>
 #include <vector>
 
+#include "base/temp_file.h"
 #include "faceveil/video.h"
-#include "media/temp_file.h"
 #include "video/bounded_queue.h"
 #include "video/frame_convert.h"
 #include "video/input_video.h"

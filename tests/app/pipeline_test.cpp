@@ -182,6 +182,21 @@ TEST(ReportTest, RejectsMalformedFaces) {
   EXPECT_TRUE(empty->empty());
 }
 
+// A threshold chosen earlier (the server's --threshold) gives way to the
+// mode's measured one; a threshold set after the mode wins.
+TEST(SettingsTest, ModeDropsAnEarlierThresholdButNotOneInTheSameRequest) {
+  PipelineOptions o;
+  o.detector.models = DetectorModels::kBlazeFace;
+  o.detector.score_threshold = 0.9f;
+  ASSERT_TRUE(ApplySetting(&o, "mode", "thorough").ok());
+  EXPECT_FALSE(o.detector.score_threshold.has_value());
+  EXPECT_FLOAT_EQ(ScoreThreshold(o.detector),
+                  DefaultScoreThreshold(DetectionMode::kThorough,
+                                        DetectorModels::kBlazeFace));
+  ASSERT_TRUE(ApplySetting(&o, "threshold", "0.2").ok());
+  EXPECT_FLOAT_EQ(ScoreThreshold(o.detector), 0.2f);
+}
+
 }  // namespace
 }  // namespace faceveil
 
@@ -197,7 +212,7 @@ TEST(SettingsTest, ModeTakesTheThresholdOfThePipelinesModels) {
     PipelineOptions o;
     o.detector.models = m;
     ASSERT_TRUE(ApplySetting(&o, "mode", "fast").ok());
-    EXPECT_FLOAT_EQ(o.detector.score_threshold,
+    EXPECT_FLOAT_EQ(ScoreThreshold(o.detector),
                     DefaultScoreThreshold(DetectionMode::kFast, m))
         << DetectorModelsName(m);
   }

@@ -167,5 +167,41 @@ TEST(VideoSummaryTest, SaysFramesSpeedFacesStreamsAndSize) {
             "12.3 MB written");
 }
 
+// Issue 13: on the default video path (BlazeFace, balanced, no --threshold)
+// the between-frames pass kept balanced's 0.38 instead of the single mode's
+// 0.5, because the threshold was fixed before the mode changed.
+TEST(BetweenFramesTest, UnsetThresholdTakesTheSingleModesOwnForTheModels) {
+  for (DetectorModels models :
+       {DetectorModels::kBlazeFace, DetectorModels::kEnsemble,
+        DetectorModels::kSsd, DetectorModels::kCrowdNet}) {
+    for (DetectionMode mode : {DetectionMode::kFast, DetectionMode::kBalanced,
+                               DetectionMode::kThorough}) {
+      DetectorOptions full;
+      full.models = models;
+      full.mode = mode;
+      const DetectorOptions between = BetweenFramesDetectorOptions(full);
+      EXPECT_EQ(between.mode, DetectionMode::kSingle);
+      EXPECT_EQ(between.models, models);
+      EXPECT_FLOAT_EQ(ScoreThreshold(between),
+                      DefaultScoreThreshold(DetectionMode::kSingle, models))
+          << DetectorModelsName(models) << " " << DetectionModeName(mode);
+    }
+  }
+  DetectorOptions blazeface;
+  blazeface.models = DetectorModels::kBlazeFace;
+  EXPECT_FLOAT_EQ(ScoreThreshold(BetweenFramesDetectorOptions(blazeface)),
+                  0.5f);
+}
+
+TEST(BetweenFramesTest, AChosenThresholdIsKeptEvenWhenItIsTheModesDefault) {
+  DetectorOptions full;
+  full.models = DetectorModels::kBlazeFace;
+  full.score_threshold = DefaultScoreThreshold(full.mode, full.models);
+  EXPECT_FLOAT_EQ(ScoreThreshold(BetweenFramesDetectorOptions(full)),
+                  *full.score_threshold);
+  full.score_threshold = 0.7f;
+  EXPECT_FLOAT_EQ(ScoreThreshold(BetweenFramesDetectorOptions(full)), 0.7f);
+}
+
 }  // namespace
 }  // namespace faceveil

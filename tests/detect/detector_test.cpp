@@ -14,9 +14,10 @@
 #include <opencv2/imgproc.hpp>
 #include <thread>
 
+#include "base/nms.h"
 #include "detect/blazeface.h"
 #include "detect/embedded_models.h"
-#include "detect/nms.h"
+#include "faceveil/eval.h"
 #include "faceveil/report.h"
 #include "golden_test_util.h"
 #include "tflite/model.h"
@@ -346,6 +347,36 @@ TEST(EnsembleDetectorTest, SingleModeEnsembleIsBlazeFaceAlone) {
   }
 }
 
+// Issue 13: `faceveil eval --tune` measured BlazeFace alone whatever
+// --detector said. A tuning that changes nothing (edges=1 is the preset's
+// own) must give the product's faces, the SSD's and the merged scores
+// included; models with no BlazeFace to tune are refused.
+TEST(EnsembleDetectorTest, TuningKeepsTheChosenModels) {
+  const cv::Mat image = Load("astronaut.png");
+  ASSERT_FALSE(image.empty());
+  DetectorOptions o;
+  o.mode = DetectionMode::kFast;  // the SSD at 640 px: cheap
+  auto product = Detector::Create(o);
+  auto tuned = eval::CreateTunedDetector(o, "edges=1");
+  ASSERT_TRUE(product.ok()) << product.status().ToString();
+  ASSERT_TRUE(tuned.ok()) << tuned.status().ToString();
+  auto a = (*product)->Detect(image);
+  auto b = (*tuned)->Detect(image);
+  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_FALSE(a->empty());
+  ASSERT_EQ(a->size(), b->size());
+  for (size_t i = 0; i < a->size(); ++i) {
+    EXPECT_FLOAT_EQ((*a)[i].box.x, (*b)[i].box.x);
+    EXPECT_FLOAT_EQ((*a)[i].score, (*b)[i].score);
+  }
+  for (DetectorModels m : {DetectorModels::kSsd, DetectorModels::kCrowdNet}) {
+    o.models = m;
+    auto refused = eval::CreateTunedDetector(o, "edges=1");
+    ASSERT_FALSE(refused.ok()) << DetectorModelsName(m);
+    EXPECT_EQ(refused.status().code(), Status::Code::kInvalidArgument);
+  }
+}
+
 TEST(EnsembleDetectorTest, ModelsNamesRoundTripAndBadSizesAreRefused) {
   for (DetectorModels m : {DetectorModels::kEnsemble,
                            DetectorModels::kBlazeFace, DetectorModels::kSsd}) {
@@ -363,7 +394,7 @@ TEST(EnsembleDetectorTest, ModelsNamesRoundTripAndBadSizesAreRefused) {
   EXPECT_FALSE(ParseDetectorModels("yunet").ok());
   // The ensemble finds the most faces: the default.
   EXPECT_EQ(DetectorOptions{}.models, DetectorModels::kEnsemble);
-  EXPECT_FLOAT_EQ(DetectorOptions{}.score_threshold,
+  EXPECT_FLOAT_EQ(ScoreThreshold(DetectorOptions{}),
                   DefaultScoreThreshold(DetectionMode::kBalanced,
                                         DetectorModels::kEnsemble));
   // Single-mode ensembles are BlazeFace alone, so they share its threshold.

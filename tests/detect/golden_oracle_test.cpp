@@ -8,11 +8,11 @@
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgcodecs.hpp>
 
+#include "base/nms.h"
 #include "detect/anchors.h"
 #include "detect/decode.h"
-#include "detect/letterbox.h"
-#include "detect/nms.h"
 #include "golden_test_util.h"
+#include "infer/letterbox.h"
 
 namespace faceveil {
 namespace {

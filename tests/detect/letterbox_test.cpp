@@ -1,4 +1,4 @@
-#include "detect/letterbox.h"
+#include "infer/letterbox.h"
 
 #include <gtest/gtest.h>
 

@@ -9,6 +9,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "detect/embedded_models.h"
+#include "detect/presets.h"
 #include "detect/verify.h"
 #include "tflite/model.h"
 
@@ -90,7 +91,7 @@ TEST(MultiScalePresetTest, ModeNamesRoundTrip) {
   EXPECT_GE(PresetScoreThreshold(DetectionMode::kThorough),
             PresetScoreThreshold(DetectionMode::kBalanced));
   EXPECT_EQ(DetectorOptions{}.mode, DetectionMode::kBalanced);
-  EXPECT_FLOAT_EQ(DetectorOptions{}.score_threshold,
+  EXPECT_FLOAT_EQ(ScoreThreshold(DetectorOptions{}),
                   DefaultScoreThreshold(DetectionMode::kBalanced));
 }
 

@@ -1,5 +1,5 @@
 // Tile layout and the tile-edge rule, on hand-made cases.
-#include "detect/tiling.h"
+#include "infer/tiling.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
-// TempFile (media/temp_file.h): the one temporary-output mechanism of photos
+// TempFile (base/temp_file.h): the one temporary-output mechanism of photos
 // and videos, and RemoveTemporaryFiles(), which a stopped process runs.
-#include "media/temp_file.h"
+#include "base/temp_file.h"
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>

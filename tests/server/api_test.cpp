@@ -207,7 +207,7 @@ TEST_F(ApiTest, SettingsListEverySettingWithDefaults) {
   EXPECT_EQ(defaults["model"], ModelKindName(detector.model));
   EXPECT_EQ(defaults["mode"], DetectionModeName(detector.mode));
   char threshold[32];
-  std::snprintf(threshold, sizeof threshold, "%g", detector.score_threshold);
+  std::snprintf(threshold, sizeof threshold, "%g", ScoreThreshold(detector));
   EXPECT_EQ(defaults["threshold"], threshold);
 }
 

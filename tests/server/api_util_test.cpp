@@ -4,6 +4,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "api.h"
+#include "faceveil/detector.h"
+
 namespace faceveil::server {
 namespace {
 
@@ -83,6 +86,32 @@ TEST(MimeTypeForTest, Formats) {
   EXPECT_STREQ(MimeTypeFor(ImageFormat::kPng), "image/png");
   EXPECT_STREQ(MimeTypeFor(ImageFormat::kWebp), "image/webp");
   EXPECT_STREQ(MimeTypeFor(ImageFormat::kUnknown), "application/octet-stream");
+}
+
+// Regression (issue 13): with `serve --detector blazeface`, the mode list of
+// /api/settings (what the page shows and sets) gave the ensemble's
+// thresholds, e.g. 0.6 for fast instead of BlazeFace's 0.36.
+TEST(SettingsJsonTest, ModeThresholdsFollowTheServersModels) {
+  for (DetectorModels models :
+       {DetectorModels::kBlazeFace, DetectorModels::kCrowdNet,
+        DetectorModels::kSsd, DetectorModels::kEnsemble}) {
+    PipelineOptions base;
+    base.detector.models = models;
+    const auto body = nlohmann::json::parse(BuildSettingsJson(base, {}));
+    bool found = false;
+    for (const auto& s : body["settings"]) {
+      if (s["name"] != "mode") continue;
+      found = true;
+      for (DetectionMode mode :
+           {DetectionMode::kSingle, DetectionMode::kFast,
+            DetectionMode::kBalanced, DetectionMode::kThorough}) {
+        EXPECT_FLOAT_EQ(s["thresholds"][DetectionModeName(mode)].get<float>(),
+                        DefaultScoreThreshold(mode, models))
+            << DetectorModelsName(models) << " " << DetectionModeName(mode);
+      }
+    }
+    EXPECT_TRUE(found);
+  }
 }
 
 }  // namespace

@@ -55,7 +55,7 @@ int RunAnonymize(AnonymizeArgs& args) {
     Status s = ApplySetting(&args.pipeline, name, value);
     if (!s.ok()) return usage(s.message());
   }
-  Status valid = ValidateDetectionOptions(args.pipeline.detector);
+  Status valid = ValidateDetectorOptions(args.pipeline.detector);
   if (!valid.ok()) return usage(valid.message());
   if (args.output.empty() && !args.batch.in_place) {
     return usage("say where the results go: -o OUTPUT (or --in-place)");
@@ -77,10 +77,6 @@ int RunAnonymize(AnonymizeArgs& args) {
       args.pipeline.detector.models != DetectorModels::kBlazeFace) {
     PipelineOptions video = args.pipeline;
     video.detector.models = DetectorModels::kBlazeFace;
-    if (args.cmd->count("--threshold") == 0) {
-      video.detector.score_threshold = DefaultScoreThreshold(
-          video.detector.mode, DetectorModels::kBlazeFace);
-    }
     auto created = Pipeline::Create(video);
     if (!created.ok()) {
       std::cerr << "faceveil anonymize: " << created.status().ToString()

@@ -1,10 +1,8 @@
 // faceveil detect: faces in image files as JSON Lines on stdout, one object
 // per input file. Nothing else goes to stdout; errors go to stderr too.
 #include <chrono>
-#include <cmath>
 #include <iostream>
 #include <memory>
-#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
@@ -13,55 +11,34 @@
 #include "faceveil/detector.h"
 #include "faceveil/file_io.h"
 #include "faceveil/image.h"
+#include "faceveil/report.h"
 
 namespace faceveil::cli {
 namespace {
 
-// Pixel coordinates to 2 decimals, scores to 4: finer digits are noise.
-double Round(double v, double scale) { return std::round(v * scale) / scale; }
-double Px(float v) { return Round(v, 100); }
-
-// A face found by the SSD alone has no keypoints: the key is left out.
-nlohmann::ordered_json FaceToJson(const Face& f) {
-  nlohmann::ordered_json face = {
-      {"box", {Px(f.box.x), Px(f.box.y), Px(f.box.w), Px(f.box.h)}},
-      {"score", Round(f.score, 10000)}};
-  if (f.has_keypoints) {
-    nlohmann::ordered_json keypoints = nlohmann::ordered_json::array();
-    for (const Point& p : f.keypoints) {
-      keypoints.push_back({Px(p.x), Px(p.y)});
-    }
-    face["keypoints"] = std::move(keypoints);
-  }
-  return face;
-}
-
-// One input's line: the faces, or why there are none.
-nlohmann::ordered_json DetectFile(const Detector& detector,
-                                  const std::string& path, bool* failed) {
-  nlohmann::ordered_json line = {{"file", path}};
+// One input's report line (faceveil/report.h): the faces, or why there are
+// none (then `*error` is set).
+std::string DetectFile(const Detector& detector, const std::string& path,
+                       Status* error) {
   Result<DecodedImage> image = ReadImage(path, DecodeOptions{});
   if (!image.ok()) {
-    *failed = true;
-    line["error"] = image.status().ToString();
-    return line;
+    *error = image.status();
+    return ErrorToJsonLine(path, *error);
   }
   const auto start = std::chrono::steady_clock::now();
   Result<std::vector<Face>> faces = detector.Detect(image->pixels);
   const std::chrono::duration<double, std::milli> elapsed =
       std::chrono::steady_clock::now() - start;
   if (!faces.ok()) {
-    *failed = true;
-    line["error"] = faces.status().ToString();
-    return line;
+    *error = faces.status();
+    return ErrorToJsonLine(path, *error);
   }
-  line["width"] = image->pixels.cols;
-  line["height"] = image->pixels.rows;
-  nlohmann::ordered_json list = nlohmann::ordered_json::array();
-  for (const Face& f : *faces) list.push_back(FaceToJson(f));
-  line["faces"] = std::move(list);
-  line["ms"] = Round(elapsed.count(), 100);
-  return line;
+  ImageReport report;
+  report.width = image->pixels.cols;
+  report.height = image->pixels.rows;
+  report.faces = std::move(faces).value();
+  report.detect_ms = elapsed.count();
+  return ReportToJsonLine(path, report);
 }
 
 struct DetectArgs {
@@ -70,7 +47,7 @@ struct DetectArgs {
 };
 
 int RunDetect(const DetectArgs& args) {
-  const Status valid = ValidateDetectionOptions(args.detector);
+  const Status valid = ValidateDetectorOptions(args.detector);
   if (!valid.ok()) {
     std::cerr << "faceveil detect: " << valid.message() << "\n";
     return kExitUsage;
@@ -84,16 +61,14 @@ int RunDetect(const DetectArgs& args) {
   }
   bool failed = false;
   for (const std::string& path : args.files) {
-    const nlohmann::ordered_json line = DetectFile(**detector, path, &failed);
-    if (line.contains("error")) {
+    Status error;
+    const std::string line = DetectFile(**detector, path, &error);
+    if (!error.ok()) {
+      failed = true;
       std::cerr << "faceveil detect: " << PrintableName(path) << ": "
-                << line["error"].get<std::string>() << "\n";
+                << error.ToString() << "\n";
     }
-    // Invalid UTF-8 in a file name must not abort the run: replace it.
-    std::cout << line.dump(-1, ' ', false,
-                           nlohmann::ordered_json::error_handler_t::replace)
-              << "\n"
-              << std::flush;
+    std::cout << line << "\n" << std::flush;
   }
   return failed ? kExitFailures : kExitOk;
 }

@@ -1,6 +1,7 @@
 #include "detection_options.h"
 
 #include <map>
+#include <sstream>
 
 namespace faceveil::cli {
 
@@ -25,16 +26,11 @@ void AddDetectionOptions(CLI::App* cmd, DetectorOptions* options) {
       {DetectorModelsName(DetectorModels::kCrowdNet),
        DetectorModels::kCrowdNet},
   };
-  // Before --mode and --threshold (CLI11 applies options in the order they
-  // are added): the threshold follows both the detector and the mode, and
-  // an explicit --threshold wins.
+  // The threshold is left unset unless --threshold is given, so it follows
+  // the detector and the mode (ScoreThreshold()) in any order.
   cmd->add_option_function<DetectorModels>(
          "--detector",
-         [options](const DetectorModels& models) {
-           options->models = models;
-           options->score_threshold =
-               DefaultScoreThreshold(options->mode, models);
-         },
+         [options](const DetectorModels& models) { options->models = models; },
          "Which networks look for faces: crowdnet, ensemble, blazeface or "
          "ssd (see "
          "below)")
@@ -48,15 +44,9 @@ void AddDetectionOptions(CLI::App* cmd, DetectorOptions* options) {
       {DetectionModeName(DetectionMode::kBalanced), DetectionMode::kBalanced},
       {DetectionModeName(DetectionMode::kThorough), DetectionMode::kThorough},
   };
-  // Defined before --threshold: CLI11 applies options in the order they
-  // are added, so an explicit --threshold overrides the mode's own.
   cmd->add_option_function<DetectionMode>(
          "--mode",
-         [options](const DetectionMode& mode) {
-           options->mode = mode;
-           options->score_threshold =
-               DefaultScoreThreshold(mode, options->models);
-         },
+         [options](const DetectionMode& mode) { options->mode = mode; },
          "How hard to look for small faces: single, fast, balanced or "
          "thorough (see below)")
       ->transform(
@@ -75,11 +65,17 @@ void AddDetectionOptions(CLI::App* cmd, DetectorOptions* options) {
                   "(0: the mode's own)")
       ->check(CLI::Range(0, 4096))
       ->group("");
-  cmd->add_option("--threshold", options->score_threshold,
-                  "Minimum face score, 0..1: lower finds more faces (and more "
-                  "false ones)")
+  std::ostringstream default_threshold;
+  default_threshold << ScoreThreshold(*options);
+  cmd->add_option_function<float>(
+         "--threshold",
+         [options](const float& threshold) {
+           options->score_threshold = threshold;
+         },
+         "Minimum face score, 0..1: lower finds more faces (and more "
+         "false ones)")
       ->check(CLI::Range(0.0f, 1.0f))
-      ->capture_default_str();
+      ->default_str(default_threshold.str());
   cmd->add_option("--nms-threshold", options->nms_iou_threshold,
                   "Overlapping detections with IoU above this, 0..1, are "
                   "merged into one face")
@@ -89,19 +85,6 @@ void AddDetectionOptions(CLI::App* cmd, DetectorOptions* options) {
                   "Load this .tflite file instead of the built-in model; it "
                   "must have the input size and outputs of --model")
       ->check(CLI::ExistingFile);
-}
-
-Status ValidateDetectionOptions(const DetectorOptions& options) {
-  if (options.ssd_long_side != 0 && options.ssd_long_side < 64) {
-    return Status::InvalidArgument("--ssd-size must be 0 or at least 64");
-  }
-  if (!(options.score_threshold >= 0 && options.score_threshold <= 1)) {
-    return Status::InvalidArgument("--threshold must be in [0, 1]");
-  }
-  if (!(options.nms_iou_threshold >= 0 && options.nms_iou_threshold <= 1)) {
-    return Status::InvalidArgument("--nms-threshold must be in [0, 1]");
-  }
-  return Status::Ok();
 }
 
 std::string DetectionOptionsHelp() {

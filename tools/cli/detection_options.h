@@ -18,9 +18,6 @@ namespace faceveil::cli {
 // out of range (usage error) before the callback runs.
 void AddDetectionOptions(CLI::App* cmd, DetectorOptions* options);
 
-// Checks the combination of parsed options; an error is a usage error.
-Status ValidateDetectionOptions(const DetectorOptions& options);
-
 // A paragraph for a subcommand's --help footer: the models and the meaning
 // of the threshold.
 std::string DetectionOptionsHelp();

@@ -133,7 +133,7 @@ Result<Detections> GetDetections(const EvalArgs& args,
     out.operating = std::move(loaded).value();
     return out;
   }
-  const float threshold = args.detector.score_threshold;
+  const float threshold = ScoreThreshold(args.detector);
   auto operating = RunAt(args, gt, threshold);
   if (!operating.ok()) return operating.status();
   out.operating = std::move(operating->images);
@@ -154,7 +154,7 @@ Result<Detections> GetDetections(const EvalArgs& args,
 }
 
 int RunEval(EvalArgs args) {
-  if (const Status s = ValidateDetectionOptions(args.detector); !s.ok()) {
+  if (const Status s = ValidateDetectorOptions(args.detector); !s.ok()) {
     std::cerr << "faceveil eval: " << s.ToString() << "\n";
     return kExitUsage;
   }
@@ -179,7 +179,7 @@ int RunEval(EvalArgs args) {
   }
 
   eval::EvalOptions options;
-  options.score_threshold = args.detector.score_threshold;
+  options.score_threshold = ScoreThreshold(args.detector);
   options.ap_min_score =
       args.ap_threshold >= 0 ? args.ap_threshold : options.score_threshold;
   auto report = eval::Evaluate(*gt, detections->operating, options);

@@ -71,7 +71,7 @@ int RunServe(ServeArgs& args) {
   args.server.settings = args.settings.Given();
   args.server.max_upload_bytes = int64_t{args.max_upload_mb} << 20;
   args.server.log = args.quiet ? nullptr : &std::cerr;
-  Status valid = ValidateDetectionOptions(args.server.pipeline.detector);
+  Status valid = ValidateDetectorOptions(args.server.pipeline.detector);
   if (!valid.ok()) {
     std::cerr << "faceveil serve: " << valid.message() << "\n";
     return kExitUsage;

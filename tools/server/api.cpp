@@ -202,7 +202,8 @@ std::string BuildSettingsJson(const PipelineOptions& base,
         DetectionMode::kThorough}) {
     if (!modes.empty()) modes += '|';
     modes += DetectionModeName(mode);
-    mode_thresholds[DetectionModeName(mode)] = DefaultScoreThreshold(mode);
+    mode_thresholds[DetectionModeName(mode)] =
+        DefaultScoreThreshold(mode, base.detector.models);
   }
   AddSetting(list, "detect", "mode", modes,
              "how hard to look for small faces: single looks at the whole "
@@ -224,7 +225,7 @@ std::string BuildSettingsJson(const PipelineOptions& base,
              pick("model", ModelKindName(base.detector.model)));
   char threshold[32];
   std::snprintf(threshold, sizeof threshold, "%g",
-                base.detector.score_threshold);
+                ScoreThreshold(base.detector));
   AddSetting(list, "detect", "threshold", "X",
              "minimum face score (0 to 1): lower finds more faces, and more "
              "false ones",

@@ -1,4 +1,4 @@
-#include "detect/tiling.h"
+#include "infer/tiling.h"
 
 #include <algorithm>
 #include <cmath>

@@ -6,8 +6,8 @@
 // clean-up when the process is stopped: every live TempFile is listed in a
 // process-wide registry that RemoveTemporaryFiles() (faceveil/file_io.h)
 // empties.
-#ifndef FACEVEIL_MEDIA_TEMP_FILE_H_
-#define FACEVEIL_MEDIA_TEMP_FILE_H_
+#ifndef FACEVEIL_BASE_TEMP_FILE_H_
+#define FACEVEIL_BASE_TEMP_FILE_H_
 
 #include <string>
 
@@ -55,4 +55,4 @@ class TempFile {
 
 }  // namespace faceveil
 
-#endif  // FACEVEIL_MEDIA_TEMP_FILE_H_
+#endif  // FACEVEIL_BASE_TEMP_FILE_H_

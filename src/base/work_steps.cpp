@@ -1,4 +1,4 @@
-#include "detect/work_steps.h"
+#include "base/work_steps.h"
 
 #include <algorithm>
 

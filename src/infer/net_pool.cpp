@@ -1,4 +1,4 @@
-#include "detect/net_pool.h"
+#include "infer/net_pool.h"
 
 namespace faceveil {
 

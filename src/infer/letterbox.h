@@ -2,8 +2,8 @@
 // region of the image is scaled to input_size x input_size, keeping the
 // aspect ratio; whatever of the region lies outside the image reads as black
 // (-1 after normalisation), as MediaPipe's ImageToTensor does.
-#ifndef FACEVEIL_DETECT_LETTERBOX_H_
-#define FACEVEIL_DETECT_LETTERBOX_H_
+#ifndef FACEVEIL_INFER_LETTERBOX_H_
+#define FACEVEIL_INFER_LETTERBOX_H_
 
 #include <opencv2/core/mat.hpp>
 
@@ -54,4 +54,4 @@ Face InputToImage(const SquareRegion& region, const Face& relative);
 
 }  // namespace faceveil
 
-#endif  // FACEVEIL_DETECT_LETTERBOX_H_
+#endif  // FACEVEIL_INFER_LETTERBOX_H_

@@ -1,8 +1,8 @@
 // A pool of cv::dnn::Net instances built from one model, so that concurrent
 // callers each run their own network (a Net is not safe for concurrent
 // forward passes) without building one per call.
-#ifndef FACEVEIL_DETECT_NET_POOL_H_
-#define FACEVEIL_DETECT_NET_POOL_H_
+#ifndef FACEVEIL_INFER_NET_POOL_H_
+#define FACEVEIL_INFER_NET_POOL_H_
 
 #include <functional>
 #include <memory>
@@ -65,4 +65,4 @@ class NetPool {
 
 }  // namespace faceveil
 
-#endif  // FACEVEIL_DETECT_NET_POOL_H_
+#endif  // FACEVEIL_INFER_NET_POOL_H_

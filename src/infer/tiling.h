@@ -7,14 +7,14 @@
 // positions are spread evenly so that the first and last tiles of a row are
 // flush with the image's edges (never past them, unless the image is
 // smaller than the tile, in which case the tile is centred on it).
-#ifndef FACEVEIL_DETECT_TILING_H_
-#define FACEVEIL_DETECT_TILING_H_
+#ifndef FACEVEIL_INFER_TILING_H_
+#define FACEVEIL_INFER_TILING_H_
 
 #include <opencv2/core/types.hpp>
 #include <vector>
 
-#include "detect/letterbox.h"
 #include "faceveil/face.h"
+#include "infer/letterbox.h"
 
 namespace faceveil {
 
@@ -111,4 +111,4 @@ std::vector<TileCandidate> ResolveTileEdges(
 
 }  // namespace faceveil
 
-#endif  // FACEVEIL_DETECT_TILING_H_
+#endif  // FACEVEIL_INFER_TILING_H_

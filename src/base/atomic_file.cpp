@@ -1,4 +1,4 @@
-// WriteFileAtomic(): a TempFile (media/temp_file.h) written, flushed and
+// WriteFileAtomic(): a TempFile (base/temp_file.h) written, flushed and
 // renamed, so a reader (or a crash) never sees a half-written output.
 #include <unistd.h>
 
@@ -7,8 +7,8 @@
 #include <filesystem>
 #include <string>
 
+#include "base/temp_file.h"
 #include "faceveil/file_io.h"
-#include "media/temp_file.h"
 
 namespace faceveil {
 

@@ -1,5 +1,5 @@
 // TempFile and the registry behind RemoveTemporaryFiles().
-#include "media/temp_file.h"
+#include "base/temp_file.h"
 
 #include <fcntl.h>
 #include <stdio.h>  // renameat2, RENAME_NOREPLACE (glibc >= 2.28)

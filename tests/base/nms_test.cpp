@@ -1,4 +1,4 @@
-#include "detect/nms.h"
+#include "base/nms.h"
 
 #include <gtest/gtest.h>
 
@@ -74,6 +74,33 @@ TEST(WeightedNmsTest, EmptyInAndDegenerateBoxes) {
   // Zero-size boxes overlap nothing, not even each other, but each is kept.
   std::vector<Face> in = {NmsFace(0, 0, 0, 0, 0.9f), NmsFace(0, 0, 0, 0, 0.8f)};
   EXPECT_EQ(WeightedNms(in, 0.3f).size(), 2u);
+}
+
+TEST(GroupOverlappingTest, LeadFirstThenMembersByScoreStableOnTies) {
+  // Input order is not score order; b and d tie and keep their input order.
+  const std::vector<Face> in = {
+      MakeFace(100, 0, 10, 10, 0.5f),  // 0: alone
+      MakeFace(1, 0, 10, 10, 0.6f),    // 1: joins 2
+      MakeFace(0, 0, 10, 10, 0.9f),    // 2: lead
+      MakeFace(2, 0, 10, 10, 0.6f),    // 3: joins 2, after 1 (tie)
+  };
+  const std::vector<std::vector<int>> groups = GroupOverlapping(in, 0.3f);
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(groups[0], (std::vector<int>{2, 1, 3}));
+  EXPECT_EQ(groups[1], (std::vector<int>{0}));
+}
+
+TEST(GroupOverlappingTest, MembersJoinTheLeadNotEachOther) {
+  // b overlaps the lead a; c overlaps b but not a: c leads its own group,
+  // even though it is not the best remaining by input position.
+  const std::vector<Face> in = {MakeFace(7, 0, 10, 10, 0.7f),
+                                MakeFace(0, 0, 10, 10, 0.9f),
+                                MakeFace(3, 0, 10, 10, 0.8f)};
+  const std::vector<std::vector<int>> groups = GroupOverlapping(in, 0.3f);
+  ASSERT_EQ(groups.size(), 2u);
+  EXPECT_EQ(groups[0], (std::vector<int>{1, 2}));
+  EXPECT_EQ(groups[1], (std::vector<int>{0}));
+  EXPECT_TRUE(GroupOverlapping({}, 0.3f).empty());
 }
 
 }  // namespace

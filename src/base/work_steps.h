@@ -6,8 +6,8 @@
 // watcher for the length of one Detect() call with ScopedWorkSteps; the
 // loops call WorkStep() before each pass or tile. Without a watcher,
 // WorkStep() is a cheap no-op, so detection needs no extra argument.
-#ifndef FACEVEIL_DETECT_WORK_STEPS_H_
-#define FACEVEIL_DETECT_WORK_STEPS_H_
+#ifndef FACEVEIL_BASE_WORK_STEPS_H_
+#define FACEVEIL_BASE_WORK_STEPS_H_
 
 #include <functional>
 
@@ -44,4 +44,4 @@ Status WorkStep(int done, int total);
 
 }  // namespace faceveil
 
-#endif  // FACEVEIL_DETECT_WORK_STEPS_H_
+#endif  // FACEVEIL_BASE_WORK_STEPS_H_

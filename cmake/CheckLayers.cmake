@@ -1,0 +1,131 @@
+# The layering test: cmake -P CheckLayers.cmake with
+#   -DSRC_DIR=<repo>/src
+#   -DPARTS="part dep dep|part dep|..."   (src/CMakeLists.txt's table)
+#   -DPUBLIC_HEADERS="status=base|..."     (which part implements each
+#                                            include/faceveil/ header)
+#   -DNM=<nm> -DARCHIVE_<part>=<path of libfaceveil_<part>.a> for each part
+# Fails, naming the file or symbol, when a part of src/ includes a header of
+# a part it does not list as a dependency, or when its archive needs a
+# faceveil symbol that only such a part defines. A part may list only parts
+# above it in the table (src/CMakeLists.txt enforces that when configuring),
+# so passing this test means the parts use each other without cycles.
+cmake_minimum_required(VERSION 3.22)
+
+string(REPLACE "|" ";" _rows "${PARTS}")
+set(_parts "")
+foreach(_row IN LISTS _rows)
+  string(STRIP "${_row}" _row)
+  string(REGEX REPLACE "[ \t]+" ";" _row "${_row}")
+  list(POP_FRONT _row _part)
+  list(APPEND _parts ${_part})
+  set(_deps_${_part} ${_row})
+endforeach()
+string(REPLACE "|" ";" _public "${PUBLIC_HEADERS}")
+foreach(_pair IN LISTS _public)
+  string(REPLACE "=" ";" _pair "${_pair}")
+  list(GET _pair 0 _header)
+  list(GET _pair 1 _owner)
+  set(_public_${_header} ${_owner})
+endforeach()
+
+set(_problems "")
+
+# 1. Includes.
+foreach(_part IN LISTS _parts)
+  file(GLOB _files "${SRC_DIR}/${_part}/*.h" "${SRC_DIR}/${_part}/*.cpp")
+  set(_allowed ${_part} ${_deps_${_part}})
+  string(JOIN " " _allowed_text ${_allowed})
+  foreach(_file IN LISTS _files)
+    file(STRINGS "${_file}" _includes REGEX "^#include \"[a-z_0-9]+/")
+    foreach(_line IN LISTS _includes)
+      string(REGEX MATCH "\"([a-z_0-9]+)/([a-z_0-9]+)\\.h\"" _m "${_line}")
+      set(_dir "${CMAKE_MATCH_1}")
+      set(_name "${CMAKE_MATCH_2}")
+      if(_dir STREQUAL "faceveil")
+        if(NOT DEFINED _public_${_name})
+        list(APPEND _problems
+             "faceveil/${_name}.h has no owner in FACEVEIL_PUBLIC_HEADERS")
+          continue()
+        endif()
+        set(_owner ${_public_${_name}})
+      elseif(_dir IN_LIST _parts)
+        set(_owner ${_dir})
+      else()
+        continue()  # a third-party header (flatbuffers/...)
+      endif()
+      if(NOT _owner IN_LIST _allowed)
+        file(RELATIVE_PATH _rel "${SRC_DIR}" "${_file}")
+        list(APPEND _problems
+             "src/${_rel} includes ${_dir}/${_name}.h (part ${_owner}), but part ${_part} may use only: ${_allowed_text}")
+      endif()
+    endforeach()
+  endforeach()
+endforeach()
+
+# 2. Symbols: what each archive needs from faceveil must come from itself or
+# the parts it depends on (directly or through them).
+function(_fv_symbols archive mode out)
+  execute_process(COMMAND "${NM}" ${mode} "${archive}"
+                  OUTPUT_VARIABLE _text RESULT_VARIABLE _rc ERROR_QUIET)
+  if(NOT _rc EQUAL 0)
+    message(FATAL_ERROR "${NM} ${mode} ${archive} failed")
+  endif()
+  string(REGEX MATCHALL
+         "[ \t](_ZN8faceveil|_ZNK8faceveil|_ZTVN8faceveil|_ZTIN8faceveil|faceveil_model_)[A-Za-z0-9_.$]*"
+         _found "${_text}")
+  list(TRANSFORM _found STRIP)
+  list(REMOVE_DUPLICATES _found)
+  set(${out} "${_found}" PARENT_SCOPE)
+endfunction()
+
+foreach(_part IN LISTS _parts)
+  if(NOT EXISTS "${ARCHIVE_${_part}}")
+    message(FATAL_ERROR "${ARCHIVE_${_part}} is missing: build faceveil first")
+  endif()
+  _fv_symbols("${ARCHIVE_${_part}}" "--defined-only" _defined)
+  string(JOIN "\n" _defined_text "" ${_defined} "")
+  set(_defined_in_${_part} "${_defined_text}")
+endforeach()
+foreach(_part IN LISTS _parts)
+  # The closure of the part's dependencies.
+  set(_closure ${_part})
+  set(_todo ${_deps_${_part}})
+  while(_todo)
+    list(POP_FRONT _todo _d)
+    if(NOT _d IN_LIST _closure)
+      list(APPEND _closure ${_d})
+      list(APPEND _todo ${_deps_${_d}})
+    endif()
+  endwhile()
+  string(JOIN " " _closure_text ${_closure})
+  _fv_symbols("${ARCHIVE_${_part}}" "--undefined-only" _needed)
+  foreach(_sym IN LISTS _needed)
+    set(_ok FALSE)
+    foreach(_d IN LISTS _closure)
+      string(FIND "${_defined_in_${_d}}" "\n${_sym}\n" _at)
+      if(_at GREATER_EQUAL 0)
+        set(_ok TRUE)
+        break()
+      endif()
+    endforeach()
+    if(NOT _ok)
+      set(_from "no part")
+      foreach(_d IN LISTS _parts)
+        string(FIND "${_defined_in_${_d}}" "\n${_sym}\n" _at)
+        if(_at GREATER_EQUAL 0)
+          set(_from "part ${_d}")
+        endif()
+      endforeach()
+      list(APPEND _problems
+           "part ${_part} needs ${_sym}, defined in ${_from}, which it does not depend on (it may use only: ${_closure_text})")
+    endif()
+  endforeach()
+endforeach()
+
+if(_problems)
+  list(LENGTH _problems _n)
+  string(JOIN "\n  " _text ${_problems})
+  message(FATAL_ERROR "${_n} layering problem(s):\n  ${_text}")
+endif()
+list(LENGTH _parts _n)
+message(STATUS "layering: ${_n} parts, includes and symbols follow the table")

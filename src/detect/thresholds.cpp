@@ -1,0 +1,102 @@
+// The measured score thresholds: DefaultScoreThreshold() (faceveil/
+// detector.h) for every mode and back end, each number next to the
+// measurement it comes from. The passes these thresholds were measured with
+// are in detect/presets.cpp; changing a preset means measuring again
+// (eval/sweep.sh, eval/results.md).
+#include "detect/presets.h"
+#include "faceveil/detector.h"
+
+namespace faceveil {
+namespace {
+
+// CrowdNet. Measured on all 394 images of WIDER val (eval/results.md;
+// detections saved at 0.1 by `faceveil eval --save-detections`, thresholds
+// swept with eval/sweep.sh): the highest privacy recall at <= 1 false
+// positive per image. The model's scores learn the IoU of their box
+// (quality focal loss), so its operating points sit lower than BlazeFace's.
+float CrowdNetThreshold(DetectionMode mode) {
+  switch (mode) {
+    case DetectionMode::kSingle:  // recall 0.324 at 0.86 FP/image
+      return 0.34f;
+    case DetectionMode::kFast:  // 0.426 at 0.85
+      return 0.4f;
+    case DetectionMode::kBalanced:  // 0.427 at 0.94
+      return 0.4f;
+    case DetectionMode::kThorough:  // 0.463 at 0.89
+      return 0.48f;
+  }
+  return 0.4f;
+}
+
+// The SSD alone, with its passes of SsdPresetFor(). Measured on all of
+// WIDER val (as the ensemble's calibration, detect/presets.cpp): the
+// highest privacy recall at <= 1 false positive per image. The SSD alone in
+// single mode (512 px) is not measured: face-api's own default, 0.5.
+float SsdThreshold(DetectionMode mode) {
+  switch (mode) {
+    case DetectionMode::kSingle:
+      return 0.5f;
+    case DetectionMode::kFast:  // 640 px: recall 0.416 at 0.86 FP/image
+      return 0.55f;
+    case DetectionMode::kBalanced:  // 1024: 0.576 at 0.97
+      return 0.5f;
+    case DetectionMode::kThorough:  // 1024 + tiles: 0.644 at 0.84
+      return 0.55f;
+  }
+  return 0.5f;
+}
+
+// The ensemble (BlazeFace and the SSD merged with SsdPresetFor()'s
+// calibration), measured as the SSD's thresholds above.
+float EnsembleThreshold(DetectionMode mode) {
+  switch (mode) {
+    case DetectionMode::kFast:  // recall 0.471 at 0.95 FP/image
+      return 0.6f;
+    case DetectionMode::kThorough:  // recall 0.710 at 0.94, AP Hard 0.728
+      return 0.71f;
+    default:  // balanced: 0.632 at 0.95
+      return 0.625f;
+  }
+}
+
+}  // namespace
+
+float PresetScoreThreshold(DetectionMode mode) {
+  // The lowest threshold with at most ~0.9-1 false positive per image on
+  // WIDER val for each preset of MultiScalePreset() (eval/results.md).
+  switch (mode) {
+    case DetectionMode::kSingle:
+      return 0.5f;
+    case DetectionMode::kFast:
+      return 0.36f;
+    case DetectionMode::kBalanced:
+      return 0.38f;
+    case DetectionMode::kThorough:
+      return 0.44f;
+  }
+  return 0.5f;
+}
+
+float DefaultScoreThreshold(DetectionMode mode, DetectorModels models) {
+  switch (models) {
+    case DetectorModels::kCrowdNet:
+      return CrowdNetThreshold(mode);
+    case DetectorModels::kBlazeFace:
+      return PresetScoreThreshold(mode);
+    case DetectorModels::kSsd:
+      return SsdThreshold(mode);
+    case DetectorModels::kEnsemble:
+      // A single-mode ensemble is BlazeFace alone (SsdPresetFor()).
+      return mode == DetectionMode::kSingle ? PresetScoreThreshold(mode)
+                                            : EnsembleThreshold(mode);
+  }
+  return EnsembleThreshold(mode);
+}
+
+float ScoreThreshold(const DetectorOptions& options) {
+  return options.score_threshold.has_value()
+             ? *options.score_threshold
+             : DefaultScoreThreshold(options.mode, options.models);
+}
+
+}  // namespace faceveil
