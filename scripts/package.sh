@@ -264,7 +264,9 @@ compare_faces() {
 # each subcommand's), so it never says something --help does not.
 make_manpage() {
   local arch=$1 out=$2
-  local bin="$work/faceveil-$arch" sub
+  # help2man names the page after the program file: call it faceveil.
+  local bin="$work/bin-$arch/faceveil" sub
+  mkdir -p "$work/bin-$arch"
   printf '#!/bin/sh\ncd "%s" && exec %s "$@"\n' "$root" \
     "$([ "$arch" = amd64 ] && echo build/faceveil || echo "qemu-aarch64-static -L '$sysroot' build-arm64/faceveil")" >"$bin"
   chmod +x "$bin"
@@ -439,7 +441,7 @@ install_test() {
 # The tests built for arm64 and run under qemu-aarch64-static: the detection
 # tests against their references (MediaPipe's golden output, the ONNX oracle,
 # CrowdNet's PyTorch reference, the boxes expected on real photos), the
-# detection unit tests, and the command end to end. Emulation is ~20x slower,
+# detection unit tests, and the command end to end. Emulation is 50-100x slower,
 # so the rest of the suite is left to the amd64 run: each test here is one
 # whose result could differ on arm64 (OpenCV's NEON code rounds differently).
 arm64_test_targets=(
