@@ -4,8 +4,22 @@
 #   FACEVEIL_MODEL_DIR   model files fetched by scripts/fetch-models.sh
 #   FACEVEIL_SHARED_DIR  ../shared evaluation data (tests skip without it)
 #   FACEVEIL_TESTDATA_DIR  real photos extracted from Debian packages
-#   FACEVEIL_BINARY      the faceveil command, for end-to-end tests
+#   FACEVEIL_BINARY      the faceveil command, for end-to-end tests (in a cross
+#                        build, a script that runs it under the emulator)
 include(GoogleTest)
+# Under an emulator (cmake/toolchain-arm64.cmake) the end-to-end tests start
+# the command through this script, which runs it under the same emulator:
+# this machine cannot start an arm64 program by itself.
+if(CMAKE_CROSSCOMPILING AND CMAKE_CROSSCOMPILING_EMULATOR)
+  list(JOIN CMAKE_CROSSCOMPILING_EMULATOR "' '" _fv_emulator)
+  set(FACEVEIL_TEST_BINARY "${PROJECT_BINARY_DIR}/faceveil-emulated")
+  file(GENERATE OUTPUT "${FACEVEIL_TEST_BINARY}"
+       CONTENT "#!/bin/sh\nexec '${_fv_emulator}' '$<TARGET_FILE:faceveil_cli>' \"$@\"\n"
+       FILE_PERMISSIONS OWNER_READ OWNER_WRITE OWNER_EXECUTE GROUP_READ
+                        GROUP_EXECUTE WORLD_READ WORLD_EXECUTE)
+else()
+  set(FACEVEIL_TEST_BINARY "$<TARGET_FILE:faceveil_cli>")
+endif()
 function(faceveil_add_test name)
   cmake_parse_arguments(ARG "" "" "SOURCES;LIBS" ${ARGN})
   add_executable(${name} ${ARG_SOURCES})
@@ -23,6 +37,6 @@ function(faceveil_add_test name)
     FACEVEIL_MODEL_DIR="${FACEVEIL_MODEL_DIR}"
     FACEVEIL_SHARED_DIR="${FACEVEIL_SHARED_DIR}"
     FACEVEIL_TESTDATA_DIR="${PROJECT_SOURCE_DIR}/.deps/testdata"
-    FACEVEIL_BINARY="$<TARGET_FILE:faceveil_cli>")
+    FACEVEIL_BINARY="${FACEVEIL_TEST_BINARY}")
   gtest_discover_tests(${name} DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 600)
 endfunction()

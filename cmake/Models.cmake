@@ -8,6 +8,10 @@
 
 file(STRINGS "${PROJECT_SOURCE_DIR}/models/models.txt" _fv_model_lines)
 set(FACEVEIL_EMBEDDED_MODELS "")
+# What `faceveil --version` says of each embedded model: its npm package (or
+# "faceveil's own" for a committed one) and the start of its pinned SHA-256,
+# as C string literals, one per model.
+set(FACEVEIL_MODEL_VERSIONS "")
 set(_fv_asm "")
 foreach(_line IN LISTS _fv_model_lines)
   if(_line MATCHES "^[ \t]*#" OR _line MATCHES "^[ \t]*$")
@@ -38,6 +42,14 @@ foreach(_line IN LISTS _fv_model_lines)
     message(FATAL_ERROR "Model ${_file} has SHA-256 ${_actual}, expected ${_sha}")
   endif()
   list(APPEND FACEVEIL_EMBEDDED_MODELS "${_file}")
+  if(_spec STREQUAL "repo")
+    set(_origin "faceveil's own, ${_path}")
+  else()
+    set(_origin "${_spec}")
+  endif()
+  string(SUBSTRING "${_sha}" 0 12 _short_sha)
+  string(APPEND FACEVEIL_MODEL_VERSIONS
+         "\n  \"  ${_name}: ${_origin} (sha256 ${_short_sha})\\n\"")
   string(APPEND _fv_asm
     "  .section .rodata.faceveil_model_${_name},\"a\"\n"
     "  .balign 16\n"

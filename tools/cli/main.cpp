@@ -1,7 +1,9 @@
 // faceveil: find every face in photos and videos and anonymize it, offline.
 #include <CLI/CLI.hpp>
+#include <string>
 
 #include "commands.h"
+#include "version.h"
 
 int main(int argc, char** argv) {
   CLI::App app{
@@ -12,7 +14,11 @@ int main(int argc, char** argv) {
       "  faceveil anonymize ~/Pictures/party -o ~/Pictures/party-anon\n"
       "  faceveil detect photo.jpg            # faces as JSON Lines\n",
       "faceveil"};
-  app.set_version_flag("--version", "faceveil 0.1.0");
+  // The first line is what packaging and man pages read.
+  std::string version = std::string("faceveil ") + faceveil::cli::kVersion +
+                        "\nembedded models:\n" + faceveil::cli::kModelVersions;
+  if (version.back() == '\n') version.pop_back();
+  app.set_version_flag("--version", version);
   app.require_subcommand(1);
   app.fallthrough();
 
