@@ -79,10 +79,10 @@ TEST(WeightedNmsTest, EmptyInAndDegenerateBoxes) {
 TEST(GroupOverlappingTest, LeadFirstThenMembersByScoreStableOnTies) {
   // Input order is not score order; b and d tie and keep their input order.
   const std::vector<Face> in = {
-      MakeFace(100, 0, 10, 10, 0.5f),  // 0: alone
-      MakeFace(1, 0, 10, 10, 0.6f),    // 1: joins 2
-      MakeFace(0, 0, 10, 10, 0.9f),    // 2: lead
-      MakeFace(2, 0, 10, 10, 0.6f),    // 3: joins 2, after 1 (tie)
+      NmsFace(100, 0, 10, 10, 0.5f),  // 0: alone
+      NmsFace(1, 0, 10, 10, 0.6f),    // 1: joins 2
+      NmsFace(0, 0, 10, 10, 0.9f),    // 2: lead
+      NmsFace(2, 0, 10, 10, 0.6f),    // 3: joins 2, after 1 (tie)
   };
   const std::vector<std::vector<int>> groups = GroupOverlapping(in, 0.3f);
   ASSERT_EQ(groups.size(), 2u);
@@ -93,9 +93,9 @@ TEST(GroupOverlappingTest, LeadFirstThenMembersByScoreStableOnTies) {
 TEST(GroupOverlappingTest, MembersJoinTheLeadNotEachOther) {
   // b overlaps the lead a; c overlaps b but not a: c leads its own group,
   // even though it is not the best remaining by input position.
-  const std::vector<Face> in = {MakeFace(7, 0, 10, 10, 0.7f),
-                                MakeFace(0, 0, 10, 10, 0.9f),
-                                MakeFace(3, 0, 10, 10, 0.8f)};
+  const std::vector<Face> in = {NmsFace(7, 0, 10, 10, 0.7f),
+                                NmsFace(0, 0, 10, 10, 0.9f),
+                                NmsFace(3, 0, 10, 10, 0.8f)};
   const std::vector<std::vector<int>> groups = GroupOverlapping(in, 0.3f);
   ASSERT_EQ(groups.size(), 2u);
   EXPECT_EQ(groups[0], (std::vector<int>{1, 2}));

@@ -97,7 +97,8 @@ TEST(SettingsJsonTest, ModeThresholdsFollowTheServersModels) {
         DetectorModels::kSsd, DetectorModels::kEnsemble}) {
     PipelineOptions base;
     base.detector.models = models;
-    const auto body = nlohmann::json::parse(BuildSettingsJson(base, {}));
+    const auto body =
+        nlohmann::json::parse(BuildSettingsJson(base, {}, int64_t{64} << 20));
     bool found = false;
     for (const auto& s : body["settings"]) {
       if (s["name"] != "mode") continue;
