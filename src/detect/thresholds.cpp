@@ -16,14 +16,14 @@ namespace {
 // (quality focal loss), so its operating points sit lower than BlazeFace's.
 float CrowdNetThreshold(DetectionMode mode) {
   switch (mode) {
-    case DetectionMode::kSingle:  // recall 0.324 at 0.86 FP/image
-      return 0.34f;
-    case DetectionMode::kFast:  // 0.426 at 0.85
-      return 0.4f;
-    case DetectionMode::kBalanced:  // 0.427 at 0.94
-      return 0.4f;
-    case DetectionMode::kThorough:  // 0.463 at 0.89
-      return 0.48f;
+    case DetectionMode::kSingle:  // recall 0.406 at 0.88 FP/image
+      return 0.36f;
+    case DetectionMode::kFast:  // 0.538 at 0.97
+      return 0.41f;
+    case DetectionMode::kBalanced:  // 0.526 at 0.93
+      return 0.43f;
+    case DetectionMode::kThorough:  // 0.562 at 0.95
+      return 0.5f;
   }
   return 0.4f;
 }
