@@ -32,15 +32,7 @@ double SecondsSince(Clock::time_point start) {
 class RawClient {
  public:
   explicit RawClient(int port) {
-    fd_ = socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_port = htons(static_cast<uint16_t>(port));
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (connect(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-      close(fd_);
-      fd_ = -1;
-    }
+    fd_ = faceveil::server::testing::ConnectLoopback(port);
   }
   ~RawClient() {
     if (fd_ >= 0) close(fd_);

@@ -70,18 +70,10 @@ int RequestsPerPhase() {
 std::string RawExchange(int port, const std::string& bytes, int pieces = 1,
                         int pause_ms = 0, bool abandon = false,
                         bool half_close = true) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  const int fd = faceveil::server::testing::ConnectLoopback(port);
   if (fd < 0) return "";
   timeval tv{120, 0};
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return "";
-  }
   const size_t step = (bytes.size() + pieces - 1) / pieces;
   const size_t end = abandon ? bytes.size() / 2 : bytes.size();
   for (size_t at = 0; at < end; at += step) {
@@ -109,16 +101,8 @@ std::string RawExchange(int port, const std::string& bytes, int pieces = 1,
 // A connection that sends the start of a request and then nothing (a
 // client stalled mid-header); -1 when it could not connect.
 int OpenStalled(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  const int fd = faceveil::server::testing::ConnectLoopback(port);
   if (fd < 0) return -1;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return -1;
-  }
   const std::string start =
       "GET /api/health HTTP/1.1\r\nHost: 127.0.0.1:" + std::to_string(port) +
       "\r\nX-Stalled: ";

@@ -145,20 +145,6 @@ TEST(SizeInWordsTest, SaysMegabytesAsPeopleDo) {
             "This photo is larger than 64 MB, the most this server accepts.");
 }
 
-// Connects to the server on `port`; -1 on failure.
-int Connect(int port) {
-  const int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
-    close(fd);
-    return -1;
-  }
-  return fd;
-}
-
 // The request of a client that closes its connection while the server is
 // finding faces ends there (503, cancelled) instead of running to the end.
 TEST(ServerCancelTest, WorkStopsWhenTheClientGoes) {
@@ -169,7 +155,7 @@ TEST(ServerCancelTest, WorkStopsWhenTheClientGoes) {
   RunningServer& server = *running;
   ASSERT_TRUE(server.ok()) << server.error();
   const std::string jpeg = LargeJpeg();
-  const int fd = Connect(server.port());
+  const int fd = faceveil::server::testing::ConnectLoopback(server.port());
   ASSERT_GE(fd, 0);
   const std::string head =
       "POST /api/detect HTTP/1.1\r\nHost: 127.0.0.1:" +

@@ -3,8 +3,12 @@
 #ifndef FACEVEIL_TESTS_SERVER_SERVER_TEST_UTIL_H_
 #define FACEVEIL_TESTS_SERVER_SERVER_TEST_UTIL_H_
 
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <fstream>
 #include <iterator>
@@ -17,6 +21,22 @@
 #include "server.h"
 
 namespace faceveil::server::testing {
+
+// A TCP connection to 127.0.0.1:`port`, for tests that speak raw bytes;
+// -1 when it could not connect.
+inline int ConnectLoopback(int port) {
+  const int fd = socket(AF_INET, SOCK_STREAM, 0);
+  if (fd < 0) return -1;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0) {
+    close(fd);
+    return -1;
+  }
+  return fd;
+}
 
 inline std::string ReadTestFile(const std::string& name) {
   std::ifstream in(std::string(FACEVEIL_TESTDATA_DIR) + "/" + name,
