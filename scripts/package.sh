@@ -51,19 +51,7 @@ done
 sudo=""
 [ "$(id -u)" = 0 ] || sudo="sudo"
 
-# Installs the Debian packages named that are not installed yet.
-need_packages() {
-  local missing=() p
-  for p in "$@"; do
-    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
-  done
-  if [ ${#missing[@]} -gt 0 ]; then
-    echo "installing: ${missing[*]}" >&2
-    $sudo apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
-      "${missing[@]}" >/dev/null
-  fi
-}
+source scripts/need-packages.sh
 
 need_packages dpkg-dev help2man binutils ca-certificates
 # npm fetches the models' licence files; setup.sh installs it the same way.

@@ -14,9 +14,6 @@ case "${1:-}" in
   *) echo "usage: scripts/setup.sh [--test]" >&2; exit 2 ;;
 esac
 
-sudo=""
-[ "$(id -u)" = 0 ] || sudo="sudo"
-
 # Build and runtime dependencies, all from Debian 12.
 packages=(
   build-essential cmake ninja-build pkg-config git ca-certificates
@@ -32,15 +29,8 @@ test_packages=(exiv2 ffmpeg chromium clang libclang-rt-14-dev)
 command -v npm >/dev/null 2>&1 || packages+=(npm)
 [ "$mode" = test ] && packages+=("${test_packages[@]}")
 
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")
-done
-if [ ${#missing[@]} -gt 0 ]; then
-  echo "installing: ${missing[*]}" >&2
-  $sudo apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
-fi
+source scripts/need-packages.sh
+need_packages "${packages[@]}"
 
 if [ "$mode" = test ]; then
   bash scripts/fetch-models.sh test
