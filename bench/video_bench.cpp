@@ -5,8 +5,9 @@
 // the machine is shared and noisy: compare the x_floor ratios.
 //
 //   scripts/make-test-clips.sh --bench
-//   build/bench/video_bench       floor per x264 preset, each mode as the
-//                                 CLI runs it by default
+//   build/bench/video_bench       floor per x264 preset, each mode with
+//                                 BlazeFace (today's video default) and
+//                                 with CrowdNet on the key frames
 //   FACEVEIL_VIDEO_BENCH_MATRIX=1 build/bench/video_bench
 //       floor, then modes x --detect-every, x264 presets, and the
 //       between-frames pass on and off
@@ -120,16 +121,16 @@ void BM_Floor(benchmark::State& state, std::string preset) {
   Report(state, frames, seconds, cpu_s, preset);
 }
 
-void BM_Anonymize(benchmark::State& state, DetectionMode mode, int every,
-                  bool between, std::string preset) {
+void BM_Anonymize(benchmark::State& state, DetectionMode mode,
+                  faceveil::DetectorModels models, int every, bool between,
+                  std::string preset) {
   if (!fs::exists(kClip)) {
     state.SkipWithError("run scripts/make-test-clips.sh --bench first");
     return;
   }
   faceveil::PipelineOptions pipeline_options;
   pipeline_options.detector.mode = mode;
-  pipeline_options.detector.score_threshold =
-      faceveil::DefaultScoreThreshold(mode);
+  pipeline_options.detector.models = models;
   auto pipeline = faceveil::Pipeline::Create(pipeline_options);
   if (!pipeline.ok()) {
     state.SkipWithError(pipeline.status().ToString().c_str());
@@ -178,16 +179,24 @@ int main(int argc, char** argv) {
                                  DetectionMode::kBalanced,
                                  DetectionMode::kThorough};
   const bool matrix = std::getenv("FACEVEIL_VIDEO_BENCH_MATRIX") != nullptr;
-  auto add = [](DetectionMode m, int every, bool between, std::string p) {
-    Register(
-        std::string(faceveil::DetectionModeName(m)) + "/every:" +
-            (every == 0 ? std::string("default") : std::to_string(every)) +
-            (between ? "" : "/no-between") + "/" + p,
-        [=](benchmark::State& s) { BM_Anonymize(s, m, every, between, p); });
+  auto add = [](DetectionMode m, int every, bool between, std::string p,
+                faceveil::DetectorModels models =
+                    faceveil::DetectorModels::kBlazeFace) {
+    Register(std::string(faceveil::DetectorModelsName(models)) + "/" +
+                 faceveil::DetectionModeName(m) + "/every:" +
+                 (every == 0 ? std::string("default") : std::to_string(every)) +
+                 (between ? "" : "/no-between") + "/" + p,
+             [=](benchmark::State& s) {
+               BM_Anonymize(s, m, models, every, between, p);
+             });
   };
   if (!matrix) {
-    // Each mode as `faceveil anonymize clip.mp4 --mode M` runs it.
+    // Each mode as `faceveil anonymize clip.mp4 --mode M` runs it, then
+    // with `--detector crowdnet`.
     for (DetectionMode m : modes) add(m, 0, true, preset);
+    for (DetectionMode m : modes) {
+      add(m, 0, true, preset, faceveil::DetectorModels::kCrowdNet);
+    }
   } else {
     // Modes x key-frame intervals at the default x264 preset (the tiled
     // modes at every frame take minutes and are left out), then the x264
