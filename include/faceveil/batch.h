@@ -8,6 +8,7 @@
 #define FACEVEIL_BATCH_H_
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -39,11 +40,11 @@ struct BatchOptions {
   // tracking and a quick pass cover the rest. 0: the video default
   // (kDefaultVideoDetectEvery).
   int detect_every = 0;
-  // Videos are detected with this pipeline when set (not owned; must
-  // outlive the run), else with the photos' one. The CLI passes a
-  // BlazeFace-only pipeline unless --detector is given: the ensemble's SSD
-  // would cost every key frame ~0.5 s.
-  const Pipeline* video_pipeline = nullptr;
+  // Videos are detected with these networks when set (on the same loaded
+  // pipeline, DetectOptions::models), else with the photos' ones. The CLI
+  // sets kBlazeFace unless --detector is given: the ensemble's SSD would
+  // cost every key frame ~0.5 s.
+  std::optional<DetectorModels> video_models;
 };
 
 struct FileFailure {

@@ -79,7 +79,11 @@ Result<DetectorModels> ParseDetectorModels(const std::string& name);
 float DefaultScoreThreshold(DetectionMode mode,
                             DetectorModels models = DetectorModels::kEnsemble);
 
-struct DetectorOptions {
+// How one Detect() call looks for faces: everything but the networks, which
+// Detector::Create() loads once. Cheap to copy; each call may bring its own
+// (the page changing mode or threshold, a video's between-frames pass)
+// without loading anything again.
+struct DetectOptions {
   // How hard to look for small faces; see DetectionMode. BlazeFace alone
   // takes ~150 ms per 1024-px photo on one core in kBalanced; the ensemble
   // adds the SSD at full resolution (~0.45 s more).
@@ -98,19 +102,13 @@ struct DetectorOptions {
   // video key frames with BlazeFace alone unless told otherwise (the SSD
   // would cost every key frame ~0.5 s). kSingle always runs BlazeFace
   // alone unless this is kSsd (then one SSD pass at 512, face-api's own).
+  // A network the Detector has not loaded yet is loaded by the first call
+  // that needs it, once.
   DetectorModels models = DetectorModels::kEnsemble;
 
   // Expert, for measuring: the SSD's input long side for its whole-image
   // pass (pixels, 64..4096). 0: the mode's own.
   int ssd_long_side = 0;
-
-  // Which embedded BlazeFace model to run.
-  ModelKind model = ModelKind::kFullRange;
-
-  // Path of an external .tflite file of the same family (same input size
-  // and anchor layout as `model`) to load instead of the embedded one.
-  // Empty: use the model embedded in the library.
-  std::string model_file;
 
   // Faces scoring below this are dropped. In [0, 1]. Unset: the threshold
   // measured for `mode` and `models` (DefaultScoreThreshold), whatever
@@ -128,27 +126,49 @@ struct DetectorOptions {
   std::string tuning;
 };
 
+// What Detector::Create() loads, and the DetectOptions that Detect(image)
+// uses when a call brings none of its own.
+struct DetectorOptions : DetectOptions {
+  // Which embedded BlazeFace model to run.
+  ModelKind model = ModelKind::kFullRange;
+
+  // Path of an external .tflite file of the same family (same input size
+  // and anchor layout as `model`) to load instead of the embedded one.
+  // Empty: use the model embedded in the library.
+  std::string model_file;
+};
+
 // The threshold `options` detect at: its score_threshold when set, else
 // DefaultScoreThreshold(mode, models).
-float ScoreThreshold(const DetectorOptions& options);
+float ScoreThreshold(const DetectOptions& options);
 
-// The one check of DetectorOptions, shared by the library (Detector::Create),
-// the command line and the server: values out of range or unknown enums
-// give kInvalidArgument with a message naming the setting.
-Status ValidateDetectorOptions(const DetectorOptions& options);
+// The one check of DetectOptions, shared by the library (Detector::Create,
+// each Detect call), the command line and the server: values out of range
+// or unknown enums give kInvalidArgument with a message naming the setting.
+Status ValidateDetectorOptions(const DetectOptions& options);
 
 class Detector {
  public:
-  // Loads and checks the model and builds the network. Fails with a clear
-  // Status on a missing, corrupt or unsupported model file.
+  // Loads and checks the models `options` needs (its own Detect options)
+  // and builds the networks. Fails with a clear Status on a missing,
+  // corrupt or unsupported model file.
   static Result<std::unique_ptr<Detector>> Create(
       const DetectorOptions& options);
 
   virtual ~Detector() = default;
 
   // Finds faces in an 8-bit BGR (3 channels), BGRA (4) or grayscale (1)
-  // image. Boxes and keypoints are in `image` pixel coordinates. Thread-safe.
-  virtual Result<std::vector<Face>> Detect(const cv::Mat& image) const = 0;
+  // image, as `options` says. Boxes and keypoints are in `image` pixel
+  // coordinates. Thread-safe. A network `options` needs that Create() did
+  // not load (other models than options().models) is loaded here, once for
+  // the Detector's life; its load failing fails this call.
+  virtual Result<std::vector<Face>> Detect(
+      const cv::Mat& image, const DetectOptions& options) const = 0;
+
+  // Detect(image, options()): the options given to Create().
+  Result<std::vector<Face>> Detect(const cv::Mat& image) const {
+    return Detect(image, options());
+  }
 
   virtual const DetectorOptions& options() const = 0;
 };

@@ -69,8 +69,13 @@ Result<DecodedImage> DecodeImage(std::span<const uint8_t> bytes,
 Result<std::vector<uint8_t>> ReadFileBytes(const std::string& path,
                                            int64_t max_bytes);
 
-// ReadFileBytes() then DecodeImage(). Errors name `path` (as PrintableName()
-// writes it).
+// The longest file ReadImage() reads for `options`: uncompressed 16-bit
+// RGBA of max_pixels, plus room for metadata. Longer ones are TooLarge
+// before they are read.
+int64_t MaxImageFileBytes(const DecodeOptions& options);
+
+// ReadFileBytes() then DecodeImage() (at most MaxImageFileBytes()). Errors
+// name `path` (as PrintableName() writes it).
 Result<DecodedImage> ReadImage(const std::string& path,
                                const DecodeOptions& options);
 

@@ -6,8 +6,14 @@
 //   auto pipeline = faceveil::Pipeline::Create({});
 //   auto out = (*pipeline)->Anonymize(bytes);   // out->bytes: the new file
 //
-// A Pipeline owns one Detector and is immutable after Create(): all methods
-// are const and may be called from many threads at once.
+// A Pipeline owns one Detector (the loaded networks) and is immutable after
+// Create(): all methods are const and may be called from many threads at
+// once. Each method comes in two forms: one uses the options given to
+// Create(), the other takes a PipelineOptions `call` for that call alone
+// (the page changing threshold or quality, a video run with other models),
+// so that one loaded pipeline serves every front end. A call may change
+// everything but what Create() loads: `call.detector.model` and
+// `call.detector.model_file` must be the pipeline's own (CheckCall()).
 #ifndef FACEVEIL_PIPELINE_H_
 #define FACEVEIL_PIPELINE_H_
 
@@ -109,12 +115,19 @@ class Pipeline {
   // set, sees the progress and may stop the call (see WorkWatcher).
   Result<ImageReport> Detect(std::span<const uint8_t> bytes,
                              const WorkWatcher& watcher = {}) const;
+  // The same with `call`'s decode and detector options.
+  Result<ImageReport> Detect(std::span<const uint8_t> bytes,
+                             const PipelineOptions& call,
+                             const WorkWatcher& watcher = {}) const;
 
   // Decodes, detects, anonymizes every face found and encodes, as
   // `output_format` or, when kUnknown, as OutputFormat() says.
   Result<AnonymizedImage> Anonymize(
       std::span<const uint8_t> bytes,
       ImageFormat output_format = ImageFormat::kUnknown) const;
+  // The same with `call`'s options throughout (its output_format too).
+  Result<AnonymizedImage> Anonymize(std::span<const uint8_t> bytes,
+                                    const PipelineOptions& call) const;
 
   // Decodes and anonymizes exactly `selection` (no detection is run;
   // report.faces is selection.faces). `anonymize` overrides the pipeline's
@@ -124,9 +137,20 @@ class Pipeline {
   Result<AnonymizedImage> AnonymizeSelection(
       std::span<const uint8_t> bytes, const Selection& selection,
       const AnonymizeOptions& anonymize, const WorkWatcher& watcher = {}) const;
+  // The same with `call`'s decode, anonymize, encode, metadata and output
+  // format options.
+  Result<AnonymizedImage> AnonymizeSelection(
+      std::span<const uint8_t> bytes, const Selection& selection,
+      const PipelineOptions& call, const WorkWatcher& watcher = {}) const;
 
   // The output format for an input of `input` format.
   ImageFormat OutputFormat(ImageFormat input) const;
+
+  // Ok when `call` may be used for a call of this pipeline: it loads what
+  // Create() loaded (detector.model, detector.model_file) and its detector
+  // options are valid (ValidateDetectorOptions()). Else InvalidArgument
+  // saying what differs. Every method taking a `call` checks it.
+  Status CheckCall(const PipelineOptions& call) const;
 
   const PipelineOptions& options() const { return options_; }
   const Detector& detector() const { return *detector_; }
@@ -135,7 +159,7 @@ class Pipeline {
   Pipeline(const PipelineOptions& options, std::unique_ptr<Detector> detector);
   Result<AnonymizedImage> Encode(std::span<const uint8_t> original,
                                  const DecodedImage& image, ImageReport report,
-                                 ImageFormat output_format) const;
+                                 const PipelineOptions& call) const;
 
   const PipelineOptions options_;
   std::unique_ptr<Detector> detector_;

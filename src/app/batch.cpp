@@ -132,9 +132,11 @@ class BatchRun {
           p.frames_total > 0 ? double(p.frames_done) / p.frames_total : -1);
       return true;
     };
-    const Pipeline& pipeline =
-        options_.video_pipeline ? *options_.video_pipeline : pipeline_;
-    auto result = AnonymizeVideoFile(pipeline, file.input.string(),
+    if (options_.video_models) {
+      job.call = pipeline_.options();
+      job.call->detector.models = *options_.video_models;
+    }
+    auto result = AnonymizeVideoFile(pipeline_, file.input.string(),
                                      file.output.string(), job, on_progress);
     if (!result.ok()) return result.status();
     progress_->Message(FormatVideoSummary(name, *result));

@@ -6,6 +6,7 @@
 #include <functional>
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
+#include <string>
 #include <utility>
 
 #include "base/work_steps.h"
@@ -76,6 +77,19 @@ ImageFormat Pipeline::OutputFormat(ImageFormat input) const {
              : OutputFormatFor(input);
 }
 
+Status Pipeline::CheckCall(const PipelineOptions& call) const {
+  const DetectorOptions& loaded = options_.detector;
+  if (call.detector.model != loaded.model ||
+      call.detector.model_file != loaded.model_file) {
+    return Status::InvalidArgument(
+        std::string("this pipeline loaded the ") +
+        (loaded.model_file.empty() ? ModelKindName(loaded.model)
+                                   : "given model file") +
+        " model; a call cannot change the model (create another pipeline)");
+  }
+  return ValidateDetectorOptions(call.detector);
+}
+
 namespace {
 
 // An anonymization of faces or regions, run on a BGR or BGRA image.
@@ -92,6 +106,7 @@ void Describe(const DecodedImage& image, ImageReport* report) {
 }
 
 Result<ImageReport> DetectIn(const Detector& detector,
+                             const DetectOptions& options,
                              const DecodedImage& image,
                              const WorkWatcher& watcher) {
   ImageReport report;
@@ -103,7 +118,7 @@ Result<ImageReport> DetectIn(const Detector& detector,
   };
   const ScopedWorkSteps scope(watcher ? &steps : nullptr);
   const auto start = std::chrono::steady_clock::now();
-  auto faces = detector.Detect(image.pixels);
+  auto faces = detector.Detect(image.pixels, options);
   if (!faces.ok()) return faces.status();
   report.detect_ms = std::chrono::duration<double, std::milli>(
                          std::chrono::steady_clock::now() - start)
@@ -200,36 +215,61 @@ std::vector<std::string> LossNotes(const ImageReport& report,
 
 Result<ImageReport> Pipeline::Detect(std::span<const uint8_t> bytes,
                                      const WorkWatcher& watcher) const {
+  return Detect(bytes, options_, watcher);
+}
+
+Result<ImageReport> Pipeline::Detect(std::span<const uint8_t> bytes,
+                                     const PipelineOptions& call,
+                                     const WorkWatcher& watcher) const {
+  FACEVEIL_RETURN_IF_ERROR(CheckCall(call));
   FACEVEIL_RETURN_IF_ERROR(Checkpoint(watcher, WorkProgress::Stage::kDecode));
-  auto image = DecodeImage(bytes, options_.decode);
+  auto image = DecodeImage(bytes, call.decode);
   if (!image.ok()) return image.status();
-  return DetectIn(*detector_, *image, watcher);
+  return DetectIn(*detector_, call.detector, *image, watcher);
 }
 
 Result<AnonymizedImage> Pipeline::Anonymize(std::span<const uint8_t> bytes,
                                             ImageFormat output_format) const {
-  auto image = DecodeImage(bytes, options_.decode);
+  if (output_format == ImageFormat::kUnknown) return Anonymize(bytes, options_);
+  PipelineOptions call = options_;
+  call.output_format = output_format;
+  return Anonymize(bytes, call);
+}
+
+Result<AnonymizedImage> Pipeline::Anonymize(std::span<const uint8_t> bytes,
+                                            const PipelineOptions& call) const {
+  FACEVEIL_RETURN_IF_ERROR(CheckCall(call));
+  auto image = DecodeImage(bytes, call.decode);
   if (!image.ok()) return image.status();
-  auto report = DetectIn(*detector_, *image, {});
+  auto report = DetectIn(*detector_, call.detector, *image, {});
   if (!report.ok()) return report.status();
   const std::vector<Face>& faces = report->faces;
   const AnonymizeStep steps[] = {[&](cv::Mat& m, const AnonymizeOptions& o) {
     return faceveil::Anonymize(m, faces, o);
   }};
-  FACEVEIL_RETURN_IF_ERROR(AnonymizeDecoded(*image, options_.anonymize, steps));
-  return Encode(bytes, *image, std::move(report).value(), output_format);
+  FACEVEIL_RETURN_IF_ERROR(AnonymizeDecoded(*image, call.anonymize, steps));
+  return Encode(bytes, *image, std::move(report).value(), call);
 }
 
 Result<AnonymizedImage> Pipeline::AnonymizeSelection(
     std::span<const uint8_t> bytes, const Selection& selection,
     const AnonymizeOptions& anonymize, const WorkWatcher& watcher) const {
+  PipelineOptions call = options_;
+  call.anonymize = anonymize;
+  return AnonymizeSelection(bytes, selection, call, watcher);
+}
+
+Result<AnonymizedImage> Pipeline::AnonymizeSelection(
+    std::span<const uint8_t> bytes, const Selection& selection,
+    const PipelineOptions& call, const WorkWatcher& watcher) const {
+  FACEVEIL_RETURN_IF_ERROR(CheckCall(call));
   FACEVEIL_RETURN_IF_ERROR(Checkpoint(watcher, WorkProgress::Stage::kDecode));
-  auto image = DecodeImage(bytes, options_.decode);
+  auto image = DecodeImage(bytes, call.decode);
   if (!image.ok()) return image.status();
   ImageReport report;
   Describe(*image, &report);
   FACEVEIL_RETURN_IF_ERROR(CheckCoverage(
-      selection, anonymize, image->pixels.cols, image->pixels.rows));
+      selection, call.anonymize, image->pixels.cols, image->pixels.rows));
   report.faces = selection.faces;
   const AnonymizeStep steps[] = {
       [&](cv::Mat& m, const AnonymizeOptions& o) {
@@ -240,19 +280,19 @@ Result<AnonymizedImage> Pipeline::AnonymizeSelection(
       }};
   FACEVEIL_RETURN_IF_ERROR(
       Checkpoint(watcher, WorkProgress::Stage::kAnonymize));
-  FACEVEIL_RETURN_IF_ERROR(AnonymizeDecoded(*image, anonymize, steps));
+  FACEVEIL_RETURN_IF_ERROR(AnonymizeDecoded(*image, call.anonymize, steps));
   FACEVEIL_RETURN_IF_ERROR(Checkpoint(watcher, WorkProgress::Stage::kEncode));
-  return Encode(bytes, *image, std::move(report), ImageFormat::kUnknown);
+  return Encode(bytes, *image, std::move(report), call);
 }
 
 Result<AnonymizedImage> Pipeline::Encode(std::span<const uint8_t> original,
                                          const DecodedImage& image,
                                          ImageReport report,
-                                         ImageFormat output_format) const {
+                                         const PipelineOptions& call) const {
   AnonymizedImage out;
-  out.output_format = output_format != ImageFormat::kUnknown
-                          ? output_format
-                          : OutputFormat(report.input_format);
+  out.output_format = call.output_format != ImageFormat::kUnknown
+                          ? call.output_format
+                          : OutputFormatFor(report.input_format);
   cv::Mat pixels;
   try {
     pixels = PixelsFor(image, out.output_format);
@@ -260,11 +300,10 @@ Result<AnonymizedImage> Pipeline::Encode(std::span<const uint8_t> original,
     return Status::Internal(std::string("transparency handling failed: ") +
                             e.what());
   }
-  auto encoded = EncodeImage(pixels, out.output_format, options_.encode);
+  auto encoded = EncodeImage(pixels, out.output_format, call.encode);
   if (!encoded.ok()) return encoded.status();
-  auto with_metadata =
-      ApplyMetadataPolicy(original, std::move(encoded).value(),
-                          out.output_format, options_.metadata);
+  auto with_metadata = ApplyMetadataPolicy(original, std::move(encoded).value(),
+                                           out.output_format, call.metadata);
   if (!with_metadata.ok()) return with_metadata.status();
   out.bytes = std::move(with_metadata).value();
   out.notes = LossNotes(report, out.output_format);

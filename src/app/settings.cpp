@@ -3,7 +3,9 @@
 #include <charconv>
 #include <cstdio>
 #include <functional>
-#include <map>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace faceveil {
 
@@ -54,81 +56,200 @@ Status Assign(Result<T> parsed, T* field) {
   return Status::Ok();
 }
 
-using Setter = std::function<Status(PipelineOptions*, const std::string&)>;
+// "%g": the shortest text that reads back as the same float.
+std::string FormatFloat(float v) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%g", v);
+  return text;
+}
 
-const std::map<std::string, Setter>& Setters() {
-  static const auto* setters = new std::map<std::string, Setter>{
-      {"model",
-       [](PipelineOptions* o, const std::string& v) {
-         return Assign(ParseModelKind(v), &o->detector.model);
-       }},
-      // Drops a threshold chosen before, so that the one measured for the
-      // mode and the pipeline's models applies (ScoreThreshold()):
-      // "threshold" sorts after "mode", so an explicit threshold in the
-      // same request still wins.
-      {"mode",
+std::string FormatColor(const cv::Scalar& bgr) {
+  for (const char* name : {"black", "white", "gray"}) {
+    const cv::Scalar named = *ParseColor(name);
+    if (named[0] == bgr[0] && named[1] == bgr[1] && named[2] == bgr[2]) {
+      return name;
+    }
+  }
+  char text[8];
+  std::snprintf(text, sizeof text, "#%02x%02x%02x",
+                static_cast<unsigned>(bgr[2]) & 0xff,
+                static_cast<unsigned>(bgr[1]) & 0xff,
+                static_cast<unsigned>(bgr[0]) & 0xff);
+  return text;
+}
+
+// A row's SettingInfo; its default_value is filled in by MakeTable().
+SettingInfo Info(const char* name, const char* group, std::string value_name,
+                 const char* help, bool loads = false, bool listed = true) {
+  return SettingInfo{name,  group, std::move(value_name), help, "",
+                     loads, listed};
+}
+
+using Setter = std::function<Status(PipelineOptions*, const std::string&)>;
+using Getter = std::function<std::string(const PipelineOptions&)>;
+
+// One row of the settings table: what front ends show (its default_value
+// is filled from `get` of the built-in options), how it is set and read.
+struct Setting {
+  SettingInfo info;
+  Setter set;
+  Getter get;
+};
+
+// The one table of settings, in the order --help and /api/settings list
+// them.
+std::vector<Setting> MakeTable() {
+  std::string modes;
+  for (DetectionMode mode :
+       {DetectionMode::kSingle, DetectionMode::kFast, DetectionMode::kBalanced,
+        DetectionMode::kThorough}) {
+    if (!modes.empty()) modes += '|';
+    modes += DetectionModeName(mode);
+  }
+  std::string models;
+  for (ModelKind kind : {ModelKind::kFullRange, ModelKind::kFullRangeSparse,
+                         ModelKind::kShortRange}) {
+    if (!models.empty()) models += '|';
+    models += ModelKindName(kind);
+  }
+  std::vector<Setting> table = {
+      {Info("mode", "detect", modes,
+            "how hard to look for small faces: single looks at the whole image "
+            "once; fast, balanced and thorough also look at tiles, slower and "
+            "finding smaller faces"),
+       // Drops a threshold chosen before, so that the one measured for the
+       // mode and the pipeline's models applies (ScoreThreshold()):
+       // ApplySetting() is called in name order ("mode" < "threshold"), so
+       // an explicit threshold in the same request still wins.
        [](PipelineOptions* o, const std::string& v) {
          Result<DetectionMode> mode = ParseDetectionMode(v);
          if (!mode.ok()) return mode.status();
          o->detector.mode = *mode;
          o->detector.score_threshold.reset();
          return Status::Ok();
+       },
+       [](const PipelineOptions& o) {
+         return std::string(DetectionModeName(o.detector.mode));
        }},
-      {"min-face",
+      {Info("model", "detect", models,
+            "detection model: full finds faces near and far, full-sparse is "
+            "faster, short is for faces close to the camera",
+            /*loads=*/true),
        [](PipelineOptions* o, const std::string& v) {
-         return Assign(ParseSettingFloat("min-face", v, 0, 4096),
-                       &o->detector.min_face_px);
+         return Assign(ParseModelKind(v), &o->detector.model);
+       },
+       [](const PipelineOptions& o) {
+         return std::string(ModelKindName(o.detector.model));
        }},
-      {"threshold",
+      {Info("threshold", "detect", "X",
+            "minimum face score (0 to 1): lower finds more faces, and more "
+            "false ones"),
        [](PipelineOptions* o, const std::string& v) {
          Result<float> threshold = ParseSettingFloat("threshold", v, 0, 1);
          if (!threshold.ok()) return threshold.status();
          o->detector.score_threshold = *threshold;
          return Status::Ok();
+       },
+       [](const PipelineOptions& o) {
+         return FormatFloat(ScoreThreshold(o.detector));
        }},
-      {"style",
+      // Accepted from the API as on the command line (--min-face), but not
+      // on the page, which has no use for it.
+      {Info(
+           "min-face", "detect", "PX",
+           "smallest face height in pixels that balanced and thorough look for "
+           "(0: the mode's own)",
+           /*loads=*/false, /*listed=*/false),
+       [](PipelineOptions* o, const std::string& v) {
+         return Assign(ParseSettingFloat("min-face", v, 0, 4096),
+                       &o->detector.min_face_px);
+       },
+       [](const PipelineOptions& o) {
+         return FormatFloat(o.detector.min_face_px);
+       }},
+      {Info("style", "anonymize", "blur|pixelate|solid",
+            "how faces are hidden: a strong blur that grows with the face, "
+            "large "
+            "blocks, or a solid fill"),
        [](PipelineOptions* o, const std::string& v) {
          return Assign(ParseAnonymizeStyle(v), &o->anonymize.style);
+       },
+       [](const PipelineOptions& o) {
+         return std::string(AnonymizeStyleName(o.anonymize.style));
        }},
-      {"shape",
+      {Info("shape", "anonymize", "box|ellipse", "the shape of each mask"),
        [](PipelineOptions* o, const std::string& v) {
          return Assign(ParseMaskShape(v), &o->anonymize.shape);
+       },
+       [](const PipelineOptions& o) {
+         return std::string(MaskShapeName(o.anonymize.shape));
        }},
-      {"mask-scale",
+      {Info("mask-scale", "anonymize", "X",
+            "mask size as a multiple of the detected face box (1 to 4); the "
+            "default also covers hair line, ears and chin"),
        [](PipelineOptions* o, const std::string& v) {
          return Assign(ParseSettingFloat("mask-scale", v, 1, 4),
                        &o->anonymize.mask_scale);
+       },
+       [](const PipelineOptions& o) {
+         return FormatFloat(o.anonymize.mask_scale);
        }},
-      {"strength",
+      {Info("strength", "anonymize", "X",
+            "blur/pixel strength (0.8 to 4); 1 is already unrecognisable, "
+            "higher "
+            "hides more"),
        [](PipelineOptions* o, const std::string& v) {
          return Assign(
              ParseSettingFloat("strength", v, kMinStrength, kMaxStrength),
              &o->anonymize.strength);
+       },
+       [](const PipelineOptions& o) {
+         return FormatFloat(o.anonymize.strength);
        }},
-      {"color",
+      {Info("color", "anonymize", "COLOR",
+            "fill colour for --style solid: #rrggbb, black, white or gray"),
        [](PipelineOptions* o, const std::string& v) {
          return Assign(ParseColor(v), &o->anonymize.color);
-       }},
-      {"outline",
+       },
+       [](const PipelineOptions& o) { return FormatColor(o.anonymize.color); }},
+      {Info("outline", "anonymize", "true|false",
+            "draw a green marker around each hidden face"),
        [](PipelineOptions* o, const std::string& v) {
          return Assign(ParseBool("outline", v), &o->anonymize.outline);
+       },
+       [](const PipelineOptions& o) {
+         return std::string(o.anonymize.outline ? "true" : "false");
        }},
-      {"format",
+      {Info("format", "anonymize", "same|jpg|png|webp|bmp|tiff",
+            "output image format; 'same' keeps the input's (HEIC is written as "
+            "JPEG)"),
        [](PipelineOptions* o, const std::string& v) {
          if (v == "same") {
            o->output_format = ImageFormat::kUnknown;
            return Status::Ok();
          }
          return Assign(ParseImageFormat(v), &o->output_format);
+       },
+       [](const PipelineOptions& o) {
+         return o.output_format == ImageFormat::kUnknown
+                    ? std::string("same")
+                    : std::string(ImageFormatName(o.output_format));
        }},
-      {"quality",
+      {Info("quality", "anonymize", "1-100", "JPEG/WebP quality"),
        [](PipelineOptions* o, const std::string& v) {
          Status s =
              Assign(ParseInt("quality", v, 1, 100), &o->encode.jpeg_quality);
          if (s.ok()) o->encode.webp_quality = o->encode.jpeg_quality;
          return s;
+       },
+       [](const PipelineOptions& o) {
+         return std::to_string(o.encode.jpeg_quality);
        }},
-      {"keep-metadata",
+      {Info("keep-metadata", "anonymize", "none|safe",
+            "none: strip all metadata (the colour profile is kept); safe: also "
+            "keep capture date and camera model. GPS, serial numbers, owner "
+            "names "
+            "and thumbnails are never kept"),
        [](PipelineOptions* o, const std::string& v) {
          // The documented names are none|safe; "strip" (the library's name
          // for none) is accepted too, but errors speak as the docs do.
@@ -142,55 +263,72 @@ const std::map<std::string, Setter>& Setters() {
          }
          o->metadata = *policy;
          return Status::Ok();
+       },
+       [](const PipelineOptions& o) {
+         return o.metadata == MetadataPolicy::kStrip
+                    ? std::string("none")
+                    : std::string(MetadataPolicyName(o.metadata));
        }},
   };
-  return *setters;
+  const PipelineOptions builtin;
+  for (Setting& s : table) s.info.default_value = s.get(builtin);
+  return table;
+}
+
+const std::vector<Setting>& Table() {
+  static const auto* table = new std::vector<Setting>(MakeTable());
+  return *table;
+}
+
+const Setting* Find(const std::string& name) {
+  for (const Setting& s : Table()) {
+    if (s.info.name == name) return &s;
+  }
+  return nullptr;
 }
 
 }  // namespace
 
+const std::vector<SettingInfo>& AllSettings() {
+  static const auto* infos = [] {
+    auto* list = new std::vector<SettingInfo>;
+    for (const Setting& s : Table()) list->push_back(s.info);
+    return list;
+  }();
+  return *infos;
+}
+
+const SettingInfo* FindSetting(const std::string& name) {
+  for (const SettingInfo& s : AllSettings()) {
+    if (s.name == name) return &s;
+  }
+  return nullptr;
+}
+
 const std::vector<SettingInfo>& AnonymizeSettings() {
-  static const auto* infos = new std::vector<SettingInfo>{
-      {"style", "blur|pixelate|solid",
-       "how faces are hidden: a strong blur that grows with the face, large "
-       "blocks, or a solid fill",
-       "blur"},
-      {"shape", "box|ellipse", "the shape of each mask", "box"},
-      {"mask-scale", "X",
-       "mask size as a multiple of the detected face box (1 to 4); the "
-       "default also covers hair line, ears and chin",
-       "1.3"},
-      {"strength", "X",
-       "blur/pixel strength (0.8 to 4); 1 is already unrecognisable, higher "
-       "hides more",
-       "1"},
-      {"color", "COLOR",
-       "fill colour for --style solid: #rrggbb, black, "
-       "white or gray",
-       "black"},
-      {"outline", "true|false", "draw a green marker around each hidden face",
-       "false"},
-      {"format", "same|jpg|png|webp|bmp|tiff",
-       "output image format; 'same' keeps the input's (HEIC is written as "
-       "JPEG)",
-       "same"},
-      {"quality", "1-100", "JPEG/WebP quality", "92"},
-      {"keep-metadata", "none|safe",
-       "none: strip all metadata (the colour profile is kept); safe: also keep "
-       "capture date and camera model. GPS, serial numbers, owner names and "
-       "thumbnails are never kept",
-       "none"},
-  };
+  static const auto* infos = [] {
+    auto* list = new std::vector<SettingInfo>;
+    for (const SettingInfo& s : AllSettings()) {
+      if (s.group == "anonymize") list->push_back(s);
+    }
+    return list;
+  }();
   return *infos;
 }
 
 Status ApplySetting(PipelineOptions* options, const std::string& name,
                     const std::string& value) {
-  auto it = Setters().find(name);
-  if (it == Setters().end()) {
+  const Setting* setting = Find(name);
+  if (setting == nullptr) {
     return Status::InvalidArgument("unknown setting '" + name + "'");
   }
-  return it->second(options, value);
+  return setting->set(options, value);
+}
+
+std::string SettingValue(const PipelineOptions& options,
+                         const std::string& name) {
+  const Setting* setting = Find(name);
+  return setting != nullptr ? setting->get(options) : std::string();
 }
 
 Result<cv::Scalar> ParseColor(const std::string& text) {

@@ -17,17 +17,13 @@
 
 namespace faceveil {
 
-DetectorOptions BetweenFramesDetectorOptions(const DetectorOptions& full) {
-  DetectorOptions options = full;
+DetectOptions BetweenFramesDetectorOptions(const DetectOptions& full) {
+  DetectOptions options = full;
   options.mode = DetectionMode::kSingle;
   return options;
 }
 
 namespace {
-
-Result<std::unique_ptr<Detector>> MakeBetweenDetector(const Detector& full) {
-  return Detector::Create(BetweenFramesDetectorOptions(full.options()));
-}
 
 void ScaleFace(Face& face, float s) {
   face.box =
@@ -39,11 +35,15 @@ void ScaleFace(Face& face, float s) {
 // and anonymizes in Process() (in order, one frame at a time).
 class AnonymizingProcessor : public FrameProcessor {
  public:
-  AnonymizingProcessor(const Pipeline& pipeline, const Detector* between,
-                       const VideoJobOptions& options, int detect_every,
-                       double hold_s)
+  AnonymizingProcessor(const Pipeline& pipeline, const PipelineOptions& call,
+                       bool detect_between, const VideoJobOptions& options,
+                       int detect_every, double hold_s)
       : pipeline_(pipeline),
-        between_(between),
+        call_(call),
+        between_(detect_between
+                     ? std::optional<DetectOptions>(
+                           BetweenFramesDetectorOptions(call.detector))
+                     : std::nullopt),
         options_(options),
         detect_every_(detect_every),
         tracker_(MakeTrackerOptions(hold_s)) {}
@@ -51,10 +51,10 @@ class AnonymizingProcessor : public FrameProcessor {
   Status Prepare(const cv::Mat& bgr, int64_t frame_index, double) override {
     std::vector<Face> faces;
     if (frame_index % detect_every_ == 0) {
-      auto found = pipeline_.detector().Detect(bgr);
+      auto found = pipeline_.detector().Detect(bgr, call_.detector);
       if (!found.ok()) return found.status();
       faces = std::move(found).value();
-    } else if (between_ != nullptr) {
+    } else if (between_) {
       auto found = DetectDownscaled(bgr);
       if (!found.ok()) return found.status();
       faces = std::move(found).value();
@@ -84,7 +84,7 @@ class AnonymizingProcessor : public FrameProcessor {
     result_.max_faces_in_frame = std::max<int64_t>(
         result_.max_faces_in_frame, static_cast<int64_t>(cover.size()));
     if (!cover.empty()) ++result_.frames_with_faces;
-    return Anonymize(bgr, cover, pipeline_.options().anonymize);
+    return Anonymize(bgr, cover, call_.anonymize);
   }
 
   VideoJobResult& result() { return result_; }
@@ -99,14 +99,15 @@ class AnonymizingProcessor : public FrameProcessor {
   Result<std::vector<Face>> DetectDownscaled(const cv::Mat& bgr) const {
     const int side = std::max(bgr.cols, bgr.rows);
     const int target = options_.between_long_side;
-    if (target <= 0 || side <= target) return between_->Detect(bgr);
+    const Detector& detector = pipeline_.detector();
+    if (target <= 0 || side <= target) return detector.Detect(bgr, *between_);
     const double s = static_cast<double>(target) / side;
     cv::Mat small;
     cv::resize(bgr, small,
                cv::Size(std::max(1, static_cast<int>(bgr.cols * s + 0.5)),
                         std::max(1, static_cast<int>(bgr.rows * s + 0.5))),
                0, 0, cv::INTER_AREA);
-    auto faces = between_->Detect(small);
+    auto faces = detector.Detect(small, *between_);
     if (!faces.ok()) return faces.status();
     const float back = static_cast<float>(bgr.cols) / small.cols;
     for (Face& f : *faces) ScaleFace(f, back);
@@ -114,7 +115,8 @@ class AnonymizingProcessor : public FrameProcessor {
   }
 
   const Pipeline& pipeline_;
-  const Detector* between_;  // null: no between-frames pass
+  const PipelineOptions& call_;                 // the video's options
+  const std::optional<DetectOptions> between_;  // unset: no between pass
   const VideoJobOptions& options_;
   const int detect_every_;
   std::mutex mu_;
@@ -144,12 +146,9 @@ Result<VideoJobResult> Run(const Pipeline& pipeline, const std::string& input,
   }
   const int every = options.detect_every > 0 ? options.detect_every
                                              : kDefaultVideoDetectEvery;
-  std::unique_ptr<Detector> between;
-  if (every > 1 && options.detect_between) {
-    auto d = MakeBetweenDetector(pipeline.detector());
-    if (!d.ok()) return d.status().WithContext("between-frames detector");
-    between = std::move(d).value();
-  }
+  const PipelineOptions& call =
+      options.call ? *options.call : pipeline.options();
+  FACEVEIL_RETURN_IF_ERROR(pipeline.CheckCall(call));
   // A variable frame rate or a very low one must not let a track die
   // between key frames; a key interval of 0 (unknown) keeps the minimum.
   const double hold_s =
@@ -176,8 +175,9 @@ Result<VideoJobResult> Run(const Pipeline& pipeline, const std::string& input,
     int n;
     ~RestoreCvThreads() { cv::setNumThreads(n); }
   } restore{saved_cv_threads};
-  AnonymizingProcessor processor(pipeline, between.get(), options, every,
-                                 hold_s);
+  AnonymizingProcessor processor(pipeline, call,
+                                 every > 1 && options.detect_between, options,
+                                 every, hold_s);
   auto stats = TranscodeVideo(input, output, video, processor, progress);
   if (!stats.ok()) return stats.status();
   VideoJobResult result = processor.result();

@@ -14,6 +14,7 @@
 #define FACEVEIL_APP_VIDEO_JOB_H_
 
 #include <functional>
+#include <optional>
 #include <string>
 
 #include "faceveil/pipeline.h"
@@ -49,6 +50,12 @@ struct VideoJobOptions {
   // least 2.5 key-frame intervals (so a small face only the key frames'
   // full detection sees stays covered from one key frame to the next).
   double min_hold_s = 0.5;
+
+  // How this video is detected and anonymized; unset: the pipeline's own
+  // options (Pipeline::options()). Key frames detect with `call->detector`,
+  // the frames between with BetweenFramesDetectorOptions() of it, both on
+  // the pipeline's loaded networks (Pipeline::CheckCall() must accept it).
+  std::optional<PipelineOptions> call;
 };
 
 struct VideoJobResult {
@@ -60,12 +67,12 @@ struct VideoJobResult {
   double seconds = 0;    // wall time of the job
 };
 
-// The detector options of the between-frames pass for a pipeline that
-// detects with `full`: the same models and settings, in the single mode. A
+// The detect options of the between-frames pass of a video whose key frames
+// detect with `full`: the same models and settings, in the single mode. A
 // threshold the user chose is kept; an unset one resolves to the single
 // mode's own for those models (ScoreThreshold()): on the default video
 // path, BlazeFace, 0.5 rather than balanced's 0.38.
-DetectorOptions BetweenFramesDetectorOptions(const DetectorOptions& full);
+DetectOptions BetweenFramesDetectorOptions(const DetectOptions& full);
 
 // Called with progress; returning false cancels the job.
 using VideoJobProgress = std::function<bool(const VideoProgress&)>;

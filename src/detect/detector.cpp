@@ -4,6 +4,8 @@
 #include "faceveil/detector.h"
 
 #include <algorithm>
+#include <atomic>
+#include <cstdint>
 #include <exception>
 #include <memory>
 #include <string>
@@ -16,6 +18,7 @@
 #include "detect/blazeface.h"
 #include "detect/embedded_models.h"
 #include "detect/ensemble.h"
+#include "detect/load_once.h"
 #include "detect/multiscale.h"
 #include "detect/presets.h"
 #include "infer/letterbox.h"
@@ -36,7 +39,7 @@ constexpr Resampling kProductResampling = Resampling::kHalfPixel;
 
 }  // namespace
 
-Status ValidateDetectorOptions(const DetectorOptions& o) {
+Status ValidateDetectorOptions(const DetectOptions& o) {
   if (o.score_threshold.has_value() &&
       !(*o.score_threshold >= 0 && *o.score_threshold <= 1)) {
     return Status::InvalidArgument("score_threshold must be in [0, 1], got " +
@@ -91,110 +94,6 @@ Status CheckImage(const cv::Mat& image) {
   return Status::Ok();
 }
 
-class FaceDetector final : public Detector {
- public:
-  FaceDetector(DetectorOptions options, std::unique_ptr<BlazeFace> blazeface,
-               MultiScaleOptions multiscale,
-               std::unique_ptr<ssd::SsdMobileNet> ssd,
-               std::unique_ptr<crowdnet::CrowdNet> crowdnet)
-      : options_(std::move(options)),
-        threshold_(ScoreThreshold(options_)),
-        blazeface_(std::move(blazeface)),
-        multiscale_(std::move(multiscale)),
-        ssd_(std::move(ssd)),
-        crowdnet_(std::move(crowdnet)),
-        ssd_preset_(SsdPresetFor(options_)),
-        crowdnet_preset_(CrowdNetPresetFor(options_)) {}
-
-  Result<std::vector<Face>> Detect(const cv::Mat& image) const override {
-    FACEVEIL_RETURN_IF_ERROR(CheckImage(image));
-    try {
-      return DetectChecked(image);
-    } catch (const cv::Exception& e) {
-      return Status::Internal(std::string("face detection failed: ") +
-                              e.what());
-    } catch (const std::exception& e) {
-      return Status::Internal(std::string("face detection failed: ") +
-                              e.what());
-    }
-  }
-
-  const DetectorOptions& options() const override { return options_; }
-
- private:
-  Result<std::vector<Face>> DetectChecked(const cv::Mat& image) const {
-    const float threshold = threshold_;
-    if (crowdnet_) {
-      return crowdnet::DetectPasses(*crowdnet_, image, crowdnet_preset_,
-                                    threshold, options_.nms_iou_threshold);
-    }
-    const bool use_ssd = ssd_ && ssd_preset_.runs();
-    const bool merge = blazeface_ && use_ssd;
-    std::vector<Face> blazeface_faces, ssd_faces;
-    const int parts = merge ? 2 : 1;
-    if (blazeface_) {
-      // Each model keeps what can still reach the threshold once its
-      // offset and the agreement bonus are applied.
-      const float min_score =
-          merge ? ShiftScore(threshold,
-                             -ssd_preset_.merge.blazeface_logit_offset -
-                                 AgreementHeadroom())
-                : threshold;
-      WorkPart(0, parts);
-      Result<std::vector<Face>> found = DetectBlazeFace(image, min_score);
-      if (!found.ok()) return found.status();
-      blazeface_faces = std::move(found).value();
-    }
-    if (use_ssd) {
-      const float min_score =
-          merge ? ShiftScore(threshold, -ssd_preset_.merge.ssd_logit_offset -
-                                            AgreementHeadroom())
-                : threshold;
-      WorkPart(parts - 1, parts);
-      Result<std::vector<Face>> found =
-          ssd::DetectPasses(*ssd_, image, ssd_preset_.passes, min_score,
-                            options_.nms_iou_threshold);
-      if (!found.ok()) return found.status();
-      ssd_faces = std::move(found).value();
-    }
-    if (!merge) return blazeface_ ? blazeface_faces : ssd_faces;
-    std::vector<Face> faces;
-    for (Face& f :
-         MergeEnsemble(blazeface_faces, ssd_faces, ssd_preset_.merge)) {
-      if (f.score >= threshold) faces.push_back(f);
-    }
-    return faces;
-  }
-
-  // How far below the threshold (in logit) a candidate may score and
-  // still pass after the bonus for both models agreeing.
-  float AgreementHeadroom() const {
-    return std::max(0.0f, ssd_preset_.merge.agreement_logit_bonus);
-  }
-
-  Result<std::vector<Face>> DetectBlazeFace(const cv::Mat& image,
-                                            float min_score) const {
-    if (options_.mode != DetectionMode::kSingle || !options_.tuning.empty()) {
-      return DetectMultiScale(*blazeface_, image, min_score, kProductResampling,
-                              multiscale_);
-    }
-    Result<std::vector<Face>> candidates = blazeface_->DetectCandidates(
-        image, WholeImageRegion(image.size()), min_score, kProductResampling);
-    if (!candidates.ok()) return candidates.status();
-    return WeightedNms(std::move(candidates).value(),
-                       options_.nms_iou_threshold);
-  }
-
-  const DetectorOptions options_;
-  const float threshold_;                         // ScoreThreshold(options_)
-  const std::unique_ptr<BlazeFace> blazeface_;    // null: kSsd
-  const MultiScaleOptions multiscale_;            // BlazeFace's passes
-  const std::unique_ptr<ssd::SsdMobileNet> ssd_;  // null: not needed
-  const std::unique_ptr<crowdnet::CrowdNet> crowdnet_;  // null: not needed
-  const SsdPreset ssd_preset_;
-  const crowdnet::PassOptions crowdnet_preset_;
-};
-
 Result<std::unique_ptr<BlazeFace>> CreateBlazeFace(
     const DetectorOptions& options) {
   Result<std::shared_ptr<const tflite::Model>> model =
@@ -217,43 +116,150 @@ Result<std::unique_ptr<BlazeFace>> CreateBlazeFace(
   return net;
 }
 
+// The loaded networks (each loaded when a call first needs it) and the
+// default DetectOptions. Everything a call chooses comes with the call.
+class FaceDetector final : public Detector {
+ public:
+  explicit FaceDetector(DetectorOptions options)
+      : options_(std::move(options)),
+        blazeface_([o = options_] { return CreateBlazeFace(o); }),
+        ssd_([] { return ssd::SsdMobileNet::Create(); }),
+        crowdnet_([] { return crowdnet::CrowdNet::Create(); }) {}
+
+  // Loads what Detect(image, options_) needs, so that a bad model file or
+  // bad tuning fails Create() rather than the first call.
+  Status LoadDefaults() const {
+    if (options_.models == DetectorModels::kCrowdNet) {
+      return crowdnet_.Get().status();
+    }
+    if (options_.models != DetectorModels::kSsd) {
+      Result<const BlazeFace*> net = blazeface_.Get();
+      if (!net.ok()) return net.status();
+      MultiScaleOptions multiscale;
+      FACEVEIL_RETURN_IF_ERROR(BlazeFacePasses(**net, options_, &multiscale));
+    }
+    if (SsdPresetFor(options_).runs()) return ssd_.Get().status();
+    return Status::Ok();
+  }
+
+  Result<std::vector<Face>> Detect(const cv::Mat& image,
+                                   const DetectOptions& o) const override {
+    FACEVEIL_RETURN_IF_ERROR(CheckImage(image));
+    FACEVEIL_RETURN_IF_ERROR(ValidateDetectorOptions(o));
+    try {
+      return DetectChecked(image, o);
+    } catch (const cv::Exception& e) {
+      return Status::Internal(std::string("face detection failed: ") +
+                              e.what());
+    } catch (const std::exception& e) {
+      return Status::Internal(std::string("face detection failed: ") +
+                              e.what());
+    }
+  }
+
+  const DetectorOptions& options() const override { return options_; }
+
+ private:
+  // BlazeFace's passes for `o`: the preset, changed by `tuning` when
+  // measuring.
+  static Status BlazeFacePasses(const BlazeFace& net, const DetectOptions& o,
+                                MultiScaleOptions* multiscale) {
+    *multiscale = MultiScalePreset(o, net.spec());
+    return ApplyMultiScaleOverrides(o.tuning, multiscale);
+  }
+
+  Result<std::vector<Face>> DetectChecked(const cv::Mat& image,
+                                          const DetectOptions& o) const {
+    const float threshold = ScoreThreshold(o);
+    if (o.models == DetectorModels::kCrowdNet) {
+      Result<const crowdnet::CrowdNet*> net = crowdnet_.Get();
+      if (!net.ok()) return net.status();
+      return crowdnet::DetectPasses(**net, image, CrowdNetPresetFor(o),
+                                    threshold, o.nms_iou_threshold);
+    }
+    const SsdPreset ssd_preset = SsdPresetFor(o);
+    const bool use_blazeface = o.models != DetectorModels::kSsd;
+    const bool use_ssd = ssd_preset.runs();
+    const bool merge = use_blazeface && use_ssd;
+    // How far below the threshold (in logit) a candidate may score and
+    // still pass after the bonus for both models agreeing.
+    const float headroom =
+        std::max(0.0f, ssd_preset.merge.agreement_logit_bonus);
+    std::vector<Face> blazeface_faces, ssd_faces;
+    const int parts = merge ? 2 : 1;
+    if (use_blazeface) {
+      // Each model keeps what can still reach the threshold once its
+      // offset and the agreement bonus are applied.
+      const float min_score =
+          merge
+              ? ShiftScore(threshold,
+                           -ssd_preset.merge.blazeface_logit_offset - headroom)
+              : threshold;
+      WorkPart(0, parts);
+      Result<std::vector<Face>> found = DetectBlazeFace(image, o, min_score);
+      if (!found.ok()) return found.status();
+      blazeface_faces = std::move(found).value();
+    }
+    if (use_ssd) {
+      const float min_score =
+          merge ? ShiftScore(threshold,
+                             -ssd_preset.merge.ssd_logit_offset - headroom)
+                : threshold;
+      Result<const ssd::SsdMobileNet*> net = ssd_.Get();
+      if (!net.ok()) return net.status();
+      WorkPart(parts - 1, parts);
+      Result<std::vector<Face>> found = ssd::DetectPasses(
+          **net, image, ssd_preset.passes, min_score, o.nms_iou_threshold);
+      if (!found.ok()) return found.status();
+      ssd_faces = std::move(found).value();
+    }
+    if (!merge) return use_blazeface ? blazeface_faces : ssd_faces;
+    std::vector<Face> faces;
+    for (Face& f :
+         MergeEnsemble(blazeface_faces, ssd_faces, ssd_preset.merge)) {
+      if (f.score >= threshold) faces.push_back(f);
+    }
+    return faces;
+  }
+
+  Result<std::vector<Face>> DetectBlazeFace(const cv::Mat& image,
+                                            const DetectOptions& o,
+                                            float min_score) const {
+    Result<const BlazeFace*> net = blazeface_.Get();
+    if (!net.ok()) return net.status();
+    if (o.mode != DetectionMode::kSingle || !o.tuning.empty()) {
+      MultiScaleOptions multiscale;
+      FACEVEIL_RETURN_IF_ERROR(BlazeFacePasses(**net, o, &multiscale));
+      return DetectMultiScale(**net, image, min_score, kProductResampling,
+                              multiscale);
+    }
+    Result<std::vector<Face>> candidates = (*net)->DetectCandidates(
+        image, WholeImageRegion(image.size()), min_score, kProductResampling);
+    if (!candidates.ok()) return candidates.status();
+    return WeightedNms(std::move(candidates).value(), o.nms_iou_threshold);
+  }
+
+  const DetectorOptions options_;
+  const LoadOnce<BlazeFace> blazeface_;  // options_.model / model_file
+  const LoadOnce<ssd::SsdMobileNet> ssd_;
+  const LoadOnce<crowdnet::CrowdNet> crowdnet_;
+};
+
 Result<std::unique_ptr<Detector>> CreateDetector(
     const DetectorOptions& options) {
   FACEVEIL_RETURN_IF_ERROR(ValidateDetectorOptions(options));
-  if (options.models == DetectorModels::kCrowdNet) {
-    Result<std::unique_ptr<crowdnet::CrowdNet>> net =
-        crowdnet::CrowdNet::Create();
-    if (!net.ok()) return net.status();
-    return std::unique_ptr<Detector>(
-        new FaceDetector(options, nullptr, MultiScaleOptions{}, nullptr,
-                         std::move(net).value()));
-  }
-  std::unique_ptr<BlazeFace> blazeface;
-  if (options.models != DetectorModels::kSsd) {
-    Result<std::unique_ptr<BlazeFace>> net = CreateBlazeFace(options);
-    if (!net.ok()) return net.status();
-    blazeface = std::move(net).value();
-  }
-  // BlazeFace's passes: the preset, changed by `tuning` when measuring.
-  MultiScaleOptions multiscale;
-  if (blazeface) {
-    multiscale = MultiScalePreset(options, blazeface->spec());
-    FACEVEIL_RETURN_IF_ERROR(
-        ApplyMultiScaleOverrides(options.tuning, &multiscale));
-  }
-  std::unique_ptr<ssd::SsdMobileNet> ssd;
-  if (SsdPresetFor(options).runs()) {
-    Result<std::unique_ptr<ssd::SsdMobileNet>> net =
-        ssd::SsdMobileNet::Create();
-    if (!net.ok()) return net.status();
-    ssd = std::move(net).value();
-  }
-  return std::unique_ptr<Detector>(
-      new FaceDetector(options, std::move(blazeface), std::move(multiscale),
-                       std::move(ssd), nullptr));
+  auto detector = std::make_unique<FaceDetector>(options);
+  FACEVEIL_RETURN_IF_ERROR(detector->LoadDefaults());
+  return std::unique_ptr<Detector>(std::move(detector));
 }
 
+std::atomic<int64_t> network_loads{0};
+
 }  // namespace
+
+int64_t NetworkLoads() { return network_loads.load(); }
+
+void CountNetworkLoad() { network_loads.fetch_add(1); }
 
 const char* DetectorModelsName(DetectorModels models) {
   switch (models) {

@@ -25,7 +25,7 @@ constexpr float kBalancedOverlap = 0.1f;
 // (`faceveil eval --tune verify=1`).
 constexpr float kThoroughMinFace = 12;
 
-MultiScaleOptions MultiScalePreset(const DetectorOptions& options,
+MultiScaleOptions MultiScalePreset(const DetectOptions& options,
                                    const ModelSpec& spec) {
   MultiScaleOptions m;
   m.nms_iou_threshold = options.nms_iou_threshold;
@@ -80,7 +80,7 @@ MultiScaleOptions MultiScalePreset(const DetectorOptions& options,
 // balanced at the same false-positive rate). Privacy first: balanced runs
 // the SSD at full resolution despite its cost (~0.45 s of CPU per 1024-px
 // photo); fast takes 640 (~0.19 s). Figures: eval/results.md.
-SsdPreset SsdPresetFor(const DetectorOptions& o) {
+SsdPreset SsdPresetFor(const DetectOptions& o) {
   SsdPreset p;
   p.merge.iou_threshold = o.nms_iou_threshold;
   p.passes.whole_long_side = 0;
@@ -118,7 +118,7 @@ SsdPreset SsdPresetFor(const DetectorOptions& o) {
 // faces from ~4 px up at 0.5-1.8x their photos' scale, so the photo's own
 // resolution is its working point; halved copies down to 640 px find the
 // faces too large for its receptive field.
-crowdnet::PassOptions CrowdNetPresetFor(const DetectorOptions& o) {
+crowdnet::PassOptions CrowdNetPresetFor(const DetectOptions& o) {
   crowdnet::PassOptions p;
   switch (o.mode) {
     case DetectionMode::kSingle:

@@ -16,7 +16,7 @@ namespace faceveil {
 
 // BlazeFace: the configuration behind each DetectionMode for `options`
 // (min_face_px and the model's input size enter the tiling).
-MultiScaleOptions MultiScalePreset(const DetectorOptions& options,
+MultiScaleOptions MultiScalePreset(const DetectOptions& options,
                                    const ModelSpec& spec);
 
 // BlazeFace: the score threshold measured for each preset (MultiScalePreset
@@ -33,10 +33,10 @@ struct SsdPreset {
 
 // What the SSD runs for `options` (nothing for kBlazeFace, kCrowdNet and a
 // kSingle ensemble) and how the ensemble merges it with BlazeFace.
-SsdPreset SsdPresetFor(const DetectorOptions& options);
+SsdPreset SsdPresetFor(const DetectOptions& options);
 
 // CrowdNet's passes for `options.mode`.
-crowdnet::PassOptions CrowdNetPresetFor(const DetectorOptions& options);
+crowdnet::PassOptions CrowdNetPresetFor(const DetectOptions& options);
 
 }  // namespace faceveil
 

@@ -93,7 +93,7 @@ float DefaultScoreThreshold(DetectionMode mode, DetectorModels models) {
   return EnsembleThreshold(mode);
 }
 
-float ScoreThreshold(const DetectorOptions& options) {
+float ScoreThreshold(const DetectOptions& options) {
   return options.score_threshold.has_value()
              ? *options.score_threshold
              : DefaultScoreThreshold(options.mode, options.models);

@@ -265,13 +265,16 @@ Result<std::vector<uint8_t>> ReadFileBytes(const std::string& path,
   return bytes;
 }
 
-Result<DecodedImage> ReadImage(const std::string& path,
-                               const DecodeOptions& options) {
+int64_t MaxImageFileBytes(const DecodeOptions& options) {
   // Uncompressed 16-bit RGBA takes 8 bytes a pixel; no real file of an
   // admissible image is larger than that plus room for metadata.
-  const int64_t max_bytes =
-      std::max<int64_t>(options.max_pixels, 0) * 8 + (int64_t{64} << 20);
-  Result<std::vector<uint8_t>> bytes = ReadFileBytes(path, max_bytes);
+  return std::max<int64_t>(options.max_pixels, 0) * 8 + (int64_t{64} << 20);
+}
+
+Result<DecodedImage> ReadImage(const std::string& path,
+                               const DecodeOptions& options) {
+  Result<std::vector<uint8_t>> bytes =
+      ReadFileBytes(path, MaxImageFileBytes(options));
   if (!bytes.ok()) return bytes.status().WithContext(PrintableName(path));
   Result<DecodedImage> image = DecodeImage(*bytes, options);
   if (!image.ok()) return image.status().WithContext(PrintableName(path));

@@ -12,6 +12,8 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
+#include "detect/load_once.h"
+
 namespace faceveil {
 namespace {
 
@@ -144,6 +146,41 @@ TEST_F(VideoJobTest, WithoutTheQuickPassTrackingAloneFillsTheGaps) {
             Status::Code::kInvalidArgument);
 }
 
+// Issue 13: the between-frames pass built a Detector (loading BlazeFace
+// again) for every video. Now key frames and the frames between run on the
+// pipeline's networks, with the video's own options when it has them.
+TEST_F(VideoJobTest, RunsOnThePipelinesNetworksWithTheVideosOptions) {
+  const std::string input =
+      std::string(FACEVEIL_TESTDATA_DIR) + "/clips/v2/pan.mp4";
+  const int64_t loads = NetworkLoads();
+  VideoJobOptions options;
+  options.detect_every = 3;  // key frames and the quick pass between
+  // The single mode on key frames too, for this video only: the face fills
+  // much of the frame, and the test stays quick.
+  options.call = pipeline_->options();
+  options.call->detector.mode = DetectionMode::kSingle;
+  auto found = AnonymizeVideoFile(*pipeline_, input,
+                                  (dir_ / "found.mp4").string(), options, {});
+  ASSERT_TRUE(found.ok()) << found.status().ToString();
+  EXPECT_GT(found->frames_with_faces, 30);
+  // A threshold no face reaches, for this video only: nothing is found on
+  // key frames or between them.
+  options.call->detector.score_threshold = 1.0f;
+  auto none = AnonymizeVideoFile(*pipeline_, input,
+                                 (dir_ / "none.mp4").string(), options, {});
+  ASSERT_TRUE(none.ok()) << none.status().ToString();
+  EXPECT_EQ(none->frames_with_faces, 0);
+  EXPECT_EQ(NetworkLoads(), loads) << "a video loaded a network again";
+  // What the pipeline did not load cannot be asked for.
+  options.call = pipeline_->options();
+  options.call->detector.model = ModelKind::kShortRange;
+  EXPECT_EQ(AnonymizeVideoFile(*pipeline_, input, (dir_ / "other.mp4").string(),
+                               options, {})
+                .status()
+                .code(),
+            Status::Code::kInvalidArgument);
+}
+
 TEST(VideoSummaryTest, SaysFramesSpeedFacesStreamsAndSize) {
   VideoJobResult r;
   r.stats.frames = 450;
@@ -179,7 +216,7 @@ TEST(BetweenFramesTest, UnsetThresholdTakesTheSingleModesOwnForTheModels) {
       DetectorOptions full;
       full.models = models;
       full.mode = mode;
-      const DetectorOptions between = BetweenFramesDetectorOptions(full);
+      const DetectOptions between = BetweenFramesDetectorOptions(full);
       EXPECT_EQ(between.mode, DetectionMode::kSingle);
       EXPECT_EQ(between.models, models);
       EXPECT_FLOAT_EQ(ScoreThreshold(between),

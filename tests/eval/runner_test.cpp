@@ -15,7 +15,8 @@ namespace {
 // Reports one face covering the image's top-left quarter.
 class FakeDetector : public Detector {
  public:
-  Result<std::vector<Face>> Detect(const cv::Mat& image) const override {
+  Result<std::vector<Face>> Detect(const cv::Mat& image,
+                                   const DetectOptions&) const override {
     ++calls_;
     Face face;
     face.box = Box{0, 0, image.cols / 2.0f, image.rows / 2.0f};

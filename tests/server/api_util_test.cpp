@@ -3,9 +3,14 @@
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
 
 #include "api.h"
+#include "detect/load_once.h"
 #include "faceveil/detector.h"
+#include "faceveil/settings.h"
+#include "pipeline_cache.h"
 
 namespace faceveil::server {
 namespace {
@@ -113,6 +118,64 @@ TEST(SettingsJsonTest, ModeThresholdsFollowTheServersModels) {
     }
     EXPECT_TRUE(found);
   }
+}
+
+TEST(SettingsJsonTest, ListsTheTablesListedSettingsInItsOrder) {
+  const auto body = nlohmann::json::parse(
+      BuildSettingsJson(PipelineOptions{}, {{"style", "pixelate"}}, 1));
+  std::vector<std::string> names, expected;
+  for (const auto& s : body["settings"]) {
+    names.push_back(s["name"]);
+    const SettingInfo* info = FindSetting(s["name"]);
+    ASSERT_NE(info, nullptr);
+    EXPECT_EQ(s["group"], info->group);
+    EXPECT_EQ(s["help"], info->help);
+    EXPECT_EQ(s["default"],
+              info->name == "style" ? "pixelate" : info->default_value);
+  }
+  for (const SettingInfo& s : AllSettings()) {
+    if (s.listed) expected.push_back(s.name);
+  }
+  EXPECT_EQ(names, expected);
+}
+
+// Issue 13: the cache keyed pipelines on every setting but the
+// anonymization ones, so a page changing threshold, mode or quality loaded
+// both networks again. Only what Create() loads selects a pipeline now.
+TEST(PipelineCacheTest, PerCallSettingsShareTheLoadedPipeline) {
+  PipelineOptions base;
+  base.detector.models = DetectorModels::kBlazeFace;  // cheap to load
+  PipelineCache cache(base, 2);
+  ASSERT_TRUE(cache.Init().ok());
+  const int64_t loads = NetworkLoads();
+  auto shared = cache.Get({});
+  ASSERT_TRUE(shared.ok());
+  for (const Settings& settings :
+       std::vector<Settings>{{{"threshold", "0.4"}},
+                             {{"mode", "fast"}},
+                             {{"mode", "thorough"}, {"threshold", "0.3"}},
+                             {{"quality", "80"}, {"format", "png"}},
+                             {{"style", "pixelate"}},
+                             {{"model", "full"}}}) {
+    auto got = cache.Get(settings);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_EQ(got->get(), shared->get()) << settings.begin()->first;
+  }
+  EXPECT_EQ(NetworkLoads(), loads);
+  // Another model is another pipeline, loaded once.
+  auto short_range = cache.Get({{"model", "short"}});
+  ASSERT_TRUE(short_range.ok()) << short_range.status().ToString();
+  EXPECT_NE(short_range->get(), shared->get());
+  EXPECT_EQ(NetworkLoads(), loads + 1);
+  auto again = cache.Get({{"model", "short"}, {"threshold", "0.2"}});
+  ASSERT_TRUE(again.ok());
+  EXPECT_EQ(again->get(), short_range->get());
+  EXPECT_EQ(NetworkLoads(), loads + 1);
+  auto options = cache.Resolve({{"model", "short"}, {"mode", "fast"}});
+  ASSERT_TRUE(options.ok());
+  EXPECT_EQ(PipelineKey(base, *options), "model=short\n");
+  EXPECT_TRUE((*again)->CheckCall(*options).ok());
+  EXPECT_FALSE(cache.Get({{"threshold", "2"}}).ok());
 }
 
 }  // namespace

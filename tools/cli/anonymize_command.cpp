@@ -71,20 +71,10 @@ int RunAnonymize(AnonymizeArgs& args) {
                                                      : kExitUsage;
   }
   // Videos: BlazeFace alone on key frames unless --detector was given
-  // (the ensemble's SSD would cost every key frame ~0.5 s of CPU).
-  std::unique_ptr<Pipeline> video_pipeline;
-  if (args.cmd->count("--detector") == 0 &&
-      args.pipeline.detector.models != DetectorModels::kBlazeFace) {
-    PipelineOptions video = args.pipeline;
-    video.detector.models = DetectorModels::kBlazeFace;
-    auto created = Pipeline::Create(video);
-    if (!created.ok()) {
-      std::cerr << "faceveil anonymize: " << created.status().ToString()
-                << "\n";
-      return kExitFailures;
-    }
-    video_pipeline = std::move(created).value();
-    args.batch.video_pipeline = video_pipeline.get();
+  // (the ensemble's SSD would cost every key frame ~0.5 s of CPU), on the
+  // networks the pipeline has loaded.
+  if (args.cmd->count("--detector") == 0) {
+    args.batch.video_models = DetectorModels::kBlazeFace;
   }
   auto summary = RunBatch(**pipeline, args.inputs, args.output, args.batch);
   if (!summary.ok()) return usage(summary.status().message());

@@ -1,6 +1,7 @@
 // faceveil detect: faces in image files as JSON Lines on stdout, one object
-// per input file. Nothing else goes to stdout; errors go to stderr too.
-#include <chrono>
+// per input file, found by Pipeline::Detect() (decode, orientation, detect:
+// the path every front end takes). Nothing else goes to stdout; errors go
+// to stderr too.
 #include <iostream>
 #include <memory>
 #include <string>
@@ -8,9 +9,9 @@
 
 #include "commands.h"
 #include "detection_options.h"
-#include "faceveil/detector.h"
 #include "faceveil/file_io.h"
 #include "faceveil/image.h"
+#include "faceveil/pipeline.h"
 #include "faceveil/report.h"
 
 namespace faceveil::cli {
@@ -18,51 +19,42 @@ namespace {
 
 // One input's report line (faceveil/report.h): the faces, or why there are
 // none (then `*error` is set).
-std::string DetectFile(const Detector& detector, const std::string& path,
+std::string DetectFile(const Pipeline& pipeline, const std::string& path,
                        Status* error) {
-  Result<DecodedImage> image = ReadImage(path, DecodeOptions{});
-  if (!image.ok()) {
-    *error = image.status();
+  Result<std::vector<uint8_t>> bytes =
+      ReadFileBytes(path, MaxImageFileBytes(pipeline.options().decode));
+  Result<ImageReport> report = bytes.ok() ? pipeline.Detect(*bytes)
+                                          : Result<ImageReport>(bytes.status());
+  if (!report.ok()) {
+    *error = report.status().WithContext(PrintableName(path));
     return ErrorToJsonLine(path, *error);
   }
-  const auto start = std::chrono::steady_clock::now();
-  Result<std::vector<Face>> faces = detector.Detect(image->pixels);
-  const std::chrono::duration<double, std::milli> elapsed =
-      std::chrono::steady_clock::now() - start;
-  if (!faces.ok()) {
-    *error = faces.status();
-    return ErrorToJsonLine(path, *error);
-  }
-  ImageReport report;
-  report.width = image->pixels.cols;
-  report.height = image->pixels.rows;
-  report.faces = std::move(faces).value();
-  report.detect_ms = elapsed.count();
-  return ReportToJsonLine(path, report);
+  return ReportToJsonLine(path, *report);
 }
 
 struct DetectArgs {
-  DetectorOptions detector;
+  PipelineOptions pipeline;
   std::vector<std::string> files;
 };
 
 int RunDetect(const DetectArgs& args) {
-  const Status valid = ValidateDetectorOptions(args.detector);
+  const Status valid = ValidateDetectorOptions(args.pipeline.detector);
   if (!valid.ok()) {
     std::cerr << "faceveil detect: " << valid.message() << "\n";
     return kExitUsage;
   }
-  Result<std::unique_ptr<Detector>> detector = Detector::Create(args.detector);
-  if (!detector.ok()) {
-    std::cerr << "faceveil detect: " << detector.status().ToString() << "\n";
+  Result<std::unique_ptr<Pipeline>> pipeline = Pipeline::Create(args.pipeline);
+  if (!pipeline.ok()) {
+    std::cerr << "faceveil detect: " << pipeline.status().ToString() << "\n";
     // A model file given on the command line that does not fit is the
     // user's to fix; a built-in model that fails is our bug.
-    return args.detector.model_file.empty() ? kExitFailures : kExitUsage;
+    return args.pipeline.detector.model_file.empty() ? kExitFailures
+                                                     : kExitUsage;
   }
   bool failed = false;
   for (const std::string& path : args.files) {
     Status error;
-    const std::string line = DetectFile(**detector, path, &error);
+    const std::string line = DetectFile(**pipeline, path, &error);
     if (!error.ok()) {
       failed = true;
       std::cerr << "faceveil detect: " << PrintableName(path) << ": "
@@ -80,7 +72,7 @@ void AddDetectCommand(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand(
       "detect",
       "Find faces in images and print them as JSON Lines (one line per file)");
-  AddDetectionOptions(cmd, &args->detector);
+  AddDetectionOptions(cmd, &args->pipeline.detector);
   cmd->add_option("FILE", args->files,
                   "Image files: JPEG, PNG, WebP, BMP or TIFF")
       ->required();

@@ -1,6 +1,5 @@
 #include "api.h"
 
-#include <cstdio>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -188,51 +187,25 @@ void SetError(httplib::Response& res, int status, const std::string& message) {
 std::string BuildSettingsJson(const PipelineOptions& base,
                               const Settings& defaults,
                               int64_t max_upload_bytes) {
-  auto pick = [&](const std::string& name, const std::string& builtin) {
-    auto it = defaults.find(name);
-    return it != defaults.end() ? it->second : builtin;
-  };
   nlohmann::json list = nlohmann::json::array();
-  // Detection settings are parsed by ApplySetting() like the others; the
-  // library lists only the anonymization ones in AnonymizeSettings().
-  std::string modes;
-  nlohmann::json mode_thresholds = nlohmann::json::object();
-  for (DetectionMode mode :
-       {DetectionMode::kSingle, DetectionMode::kFast, DetectionMode::kBalanced,
-        DetectionMode::kThorough}) {
-    if (!modes.empty()) modes += '|';
-    modes += DetectionModeName(mode);
-    mode_thresholds[DetectionModeName(mode)] =
-        DefaultScoreThreshold(mode, base.detector.models);
-  }
-  AddSetting(list, "detect", "mode", modes,
-             "how hard to look for small faces: single looks at the whole "
-             "image once; fast, balanced and thorough also look at tiles, "
-             "slower and finding smaller faces",
-             pick("mode", DetectionModeName(base.detector.mode)));
-  // Choosing a mode also sets its measured threshold (ApplySetting), so the
-  // page can show it.
-  list.back()["thresholds"] = mode_thresholds;
-  std::string models;
-  for (ModelKind kind : {ModelKind::kFullRange, ModelKind::kFullRangeSparse,
-                         ModelKind::kShortRange}) {
-    if (!models.empty()) models += '|';
-    models += ModelKindName(kind);
-  }
-  AddSetting(list, "detect", "model", models,
-             "detection model: full finds faces near and far, full-sparse is "
-             "faster, short is for faces close to the camera",
-             pick("model", ModelKindName(base.detector.model)));
-  char threshold[32];
-  std::snprintf(threshold, sizeof threshold, "%g",
-                ScoreThreshold(base.detector));
-  AddSetting(list, "detect", "threshold", "X",
-             "minimum face score (0 to 1): lower finds more faces, and more "
-             "false ones",
-             pick("threshold", threshold));
-  for (const SettingInfo& s : AnonymizeSettings()) {
-    AddSetting(list, "anonymize", s.name, s.value_name, s.help,
-               pick(s.name, s.default_value));
+  for (const SettingInfo& s : AllSettings()) {
+    if (!s.listed) continue;
+    // The server's own settings as given, else the value of `base`.
+    auto given = defaults.find(s.name);
+    AddSetting(
+        list, s.group, s.name, s.value_name, s.help,
+        given != defaults.end() ? given->second : SettingValue(base, s.name));
+    if (s.name != "mode") continue;
+    // Choosing a mode also sets its measured threshold (ApplySetting), so
+    // the page can show it.
+    nlohmann::json thresholds = nlohmann::json::object();
+    for (DetectionMode mode :
+         {DetectionMode::kSingle, DetectionMode::kFast,
+          DetectionMode::kBalanced, DetectionMode::kThorough}) {
+      thresholds[DetectionModeName(mode)] =
+          DefaultScoreThreshold(mode, base.detector.models);
+    }
+    list.back()["thresholds"] = thresholds;
   }
   nlohmann::json body = {{"settings", list},
                          {"max_upload_bytes", max_upload_bytes}};
@@ -253,7 +226,7 @@ void HandleDetect(ApiContext& ctx, const httplib::Request& req,
   if (!ticket) return;
   auto pipeline = ctx.pipelines->Get(*settings);
   if (!pipeline.ok()) return SetStatusError(res, pipeline.status());
-  auto report = (*pipeline)->Detect(upload->bytes, watch->watcher);
+  auto report = (*pipeline)->Detect(upload->bytes, *options, watch->watcher);
   if (!report.ok()) return SetPhotoError(res, report.status());
   res.status = 200;
   res.set_content(DetectResponseJson(*report), "application/json");
@@ -287,12 +260,12 @@ void HandleAnonymize(ApiContext& ctx, const httplib::Request& req,
   auto pipeline = ctx.pipelines->Get(*settings);
   if (!pipeline.ok()) return SetStatusError(res, pipeline.status());
   if (!faces_field) {
-    auto report = (*pipeline)->Detect(upload->bytes, watch->watcher);
+    auto report = (*pipeline)->Detect(upload->bytes, *options, watch->watcher);
     if (!report.ok()) return SetPhotoError(res, report.status());
     selection.faces = std::move(report->faces);
   }
-  auto out = (*pipeline)->AnonymizeSelection(
-      upload->bytes, selection, options->anonymize, watch->watcher);
+  auto out = (*pipeline)->AnonymizeSelection(upload->bytes, selection, *options,
+                                             watch->watcher);
   if (!out.ok()) return SetPhotoError(res, out.status());
 
   res.status = 200;

@@ -32,9 +32,10 @@ struct ApiContext {
   std::function<bool()> client_gone;
 };
 
-// GET /api/settings's body: every setting the API accepts, with the
-// server's defaults (its command-line settings `defaults` override the
-// built-in ones), and the largest upload it takes, `max_upload_bytes`.
+// GET /api/settings's body: every listed setting (AllSettings(),
+// faceveil/settings.h) with the server's defaults (its command-line
+// settings `defaults` as given, else the values of `base`), and the largest
+// upload it takes, `max_upload_bytes`.
 std::string BuildSettingsJson(const PipelineOptions& base,
                               const Settings& defaults,
                               int64_t max_upload_bytes);

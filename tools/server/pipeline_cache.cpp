@@ -1,17 +1,23 @@
 #include "pipeline_cache.h"
 
 #include <algorithm>
-#include <array>
-#include <string_view>
+#include <string>
 
 #include "faceveil/settings.h"
 
 namespace faceveil::server {
 
-bool IsAnonymizeOnlySetting(const std::string& name) {
-  static constexpr std::array<std::string_view, 6> kNames = {
-      "style", "shape", "mask-scale", "strength", "color", "outline"};
-  return std::find(kNames.begin(), kNames.end(), name) != kNames.end();
+std::string PipelineKey(const PipelineOptions& base,
+                        const PipelineOptions& call) {
+  std::string key;
+  for (const SettingInfo& s : AllSettings()) {
+    if (!s.loads) continue;
+    const std::string value = SettingValue(call, s.name);
+    if (value == SettingValue(base, s.name)) continue;
+    // Names and values cannot hold '\n' usefully; it keeps keys unambiguous.
+    key += s.name + '=' + value + '\n';
+  }
+  return key;
 }
 
 PipelineCache::PipelineCache(PipelineOptions base, int capacity)
@@ -36,12 +42,7 @@ Result<std::shared_ptr<const Pipeline>> PipelineCache::Get(
     const Settings& settings) {
   auto options = Resolve(settings);
   if (!options.ok()) return options.status();
-  std::string key;
-  for (const auto& [name, value] : settings) {
-    if (IsAnonymizeOnlySetting(name)) continue;
-    // Names and values cannot hold '\n' usefully; it keeps keys unambiguous.
-    key += name + '=' + value + '\n';
-  }
+  const std::string key = PipelineKey(base_, *options);
   if (key.empty()) {
     if (default_ == nullptr)
       return Status::Internal("pipeline cache not ready");

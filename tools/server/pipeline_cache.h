@@ -1,9 +1,11 @@
 // Pipelines for the settings requests ask for, built once and reused.
 //
-// A Pipeline fixes its detector (model, threshold) and its output encoding
-// at Create(), and creating one loads a model, so the server keeps the few
-// it has recently needed. Anonymization settings (style, strength, ...) do
-// not select a pipeline: they go to Pipeline::AnonymizeSelection() per call.
+// Creating a Pipeline loads networks; everything else a request chooses
+// (mode, threshold, style, quality, ...) goes with each call on an already
+// loaded one (Pipeline's `call` options). So only the settings that change
+// what is loaded (SettingInfo::loads, faceveil/settings.h: the BlazeFace
+// model) select a pipeline, and the server keeps the few it has recently
+// needed.
 #ifndef FACEVEIL_TOOLS_SERVER_PIPELINE_CACHE_H_
 #define FACEVEIL_TOOLS_SERVER_PIPELINE_CACHE_H_
 
@@ -22,10 +24,12 @@ namespace faceveil::server {
 // Setting name → text value, as in a query string or a form field.
 using Settings = std::map<std::string, std::string>;
 
-// The settings that change only PipelineOptions::anonymize, so that requests
-// differing in them share a pipeline. A setting missing here merely costs an
-// extra pipeline, never a wrong result.
-bool IsAnonymizeOnlySetting(const std::string& name);
+// What selects the pipeline of a request whose options are `call`:
+// "name=value\n" for each setting that changes what Pipeline::Create()
+// loads (SettingInfo::loads) and differs from `base`; empty when the base
+// pipeline serves the request.
+std::string PipelineKey(const PipelineOptions& base,
+                        const PipelineOptions& call);
 
 class PipelineCache {
  public:
@@ -37,11 +41,13 @@ class PipelineCache {
   Status Init();
 
   // `base` with `settings` applied (through ApplySetting(), the one parser
-  // of settings). Unknown names and bad values are InvalidArgument.
+  // of settings): the `call` options of the request. Unknown names and bad
+  // values are InvalidArgument.
   Result<PipelineOptions> Resolve(const Settings& settings) const;
 
-  // The pipeline for `settings` (resolved as above). Thread-safe; the
-  // returned pipeline stays valid while the caller holds it.
+  // The pipeline for `settings` (its PipelineKey()), which takes
+  // Resolve(settings) as a call's options. Thread-safe; the returned
+  // pipeline stays valid while the caller holds it.
   Result<std::shared_ptr<const Pipeline>> Get(const Settings& settings);
 
   const PipelineOptions& base() const { return base_; }
@@ -52,7 +58,7 @@ class PipelineCache {
   std::shared_ptr<const Pipeline> default_;
   std::mutex mu_;         // guards lru_
   std::mutex create_mu_;  // one model load at a time
-  // Most recently used first: key (the pipeline-selecting settings) → it.
+  // Most recently used first: PipelineKey() → its pipeline.
   std::list<std::pair<std::string, std::shared_ptr<const Pipeline>>> lru_;
 };
 

@@ -74,8 +74,8 @@ struct ServerOptions {
   int max_receiving_connections = 16;
   // Accepted connections that may wait for a worker thread; more get 503.
   int max_pending_connections = 256;
-  // Pipelines kept for settings other than the defaults (each holds a
-  // loaded model).
+  // Pipelines kept for another `model` than the default (each holds a
+  // loaded model); every other setting goes with each request.
   int cached_pipelines = 4;
   // Where one line per request goes; nullptr for none.
   std::ostream* log = nullptr;
