@@ -23,6 +23,7 @@
 #include "faceveil/encode.h"
 #include "faceveil/face.h"
 #include "faceveil/image.h"
+#include "faceveil/people.h"
 #include "faceveil/status.h"
 
 namespace faceveil {
@@ -40,6 +41,12 @@ struct PipelineOptions {
   MetadataPolicy metadata = MetadataPolicy::kStrip;
   // Output format; kUnknown follows the input (HEIF is written as JPEG).
   ImageFormat output_format = ImageFormat::kUnknown;
+  // Who stays visible (--keep-person / --hide-person): Anonymize() and the
+  // video job hide only the faces this filter says to; null: every face.
+  // Read by those calls only, never by Create(), so a caller may fill it
+  // after Create() (with references found by the pipeline's own detector)
+  // as long as it is done before the first call.
+  std::shared_ptr<const PeopleFilter> people;
 };
 
 // What was found in one image.
@@ -56,6 +63,9 @@ struct ImageReport {
   int pages = 1;
   // The input has transparency (an alpha channel not all opaque).
   bool has_alpha = false;
+  // With PipelineOptions::people: what it decided per face, parallel to
+  // `faces`; empty without a filter (every face hidden).
+  std::vector<FaceIdentity> identities;
 };
 
 struct AnonymizedImage {

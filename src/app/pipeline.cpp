@@ -175,6 +175,18 @@ cv::Mat PixelsFor(const DecodedImage& image, ImageFormat format) {
   return out;
 }
 
+// The faces of `faces` that `identities` (parallel) say to hide.
+std::vector<Face> HiddenFaces(const std::vector<Face>& faces,
+                              const std::vector<FaceIdentity>& identities) {
+  std::vector<Face> hidden;
+  for (size_t i = 0; i < faces.size(); ++i) {
+    if (i >= identities.size() || identities[i].hidden) {
+      hidden.push_back(faces[i]);
+    }
+  }
+  return hidden;
+}
+
 std::vector<std::string> LossNotes(const ImageReport& report,
                                    ImageFormat format) {
   std::vector<std::string> notes;
@@ -212,7 +224,13 @@ Result<AnonymizedImage> Pipeline::Anonymize(std::span<const uint8_t> bytes,
   if (!image.ok()) return image.status();
   auto report = DetectIn(*detector_, *image, {});
   if (!report.ok()) return report.status();
-  const std::vector<Face>& faces = report->faces;
+  std::vector<Face> faces = report->faces;
+  if (options_.people != nullptr) {
+    // Decided on the decoded pixels, before any face is hidden.
+    report->identities =
+        IdentifyFaces(*options_.people, image->pixels, report->faces);
+    faces = HiddenFaces(report->faces, report->identities);
+  }
   const AnonymizeStep steps[] = {[&](cv::Mat& m, const AnonymizeOptions& o) {
     return faceveil::Anonymize(m, faces, o);
   }};

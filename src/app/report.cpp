@@ -35,6 +35,26 @@ json FacesJson(const std::vector<Face>& faces) {
   return list;
 }
 
+// With a people filter (--keep-person / --hide-person) each face also says
+// what was decided: "matched", "person" (counted from 1, in the order the
+// people were given; only when matched), "distance" (to the closest
+// person; null when the face could not be embedded) and "hidden".
+json FacesJson(const std::vector<Face>& faces,
+               const std::vector<FaceIdentity>& identities) {
+  json list = FacesJson(faces);
+  if (identities.size() != faces.size()) return list;
+  for (size_t i = 0; i < faces.size(); ++i) {
+    const FaceIdentity& id = identities[i];
+    json& face = list[i];
+    face["matched"] = id.person >= 0;
+    if (id.person >= 0) face["person"] = id.person + 1;
+    face["distance"] =
+        id.embedded ? json(Round(id.distance, 10000)) : json(nullptr);
+    face["hidden"] = id.hidden;
+  }
+  return list;
+}
+
 std::string Dump(const json& j) {
   return j.dump(-1, ' ', false, json::error_handler_t::replace);
 }
@@ -54,7 +74,7 @@ std::string ReportToJsonLine(const std::string& file,
   json line = {{"file", file},
                {"width", report.width},
                {"height", report.height},
-               {"faces", FacesJson(report.faces)},
+               {"faces", FacesJson(report.faces, report.identities)},
                {"ms", Round(report.detect_ms, 100)}};
   return Dump(line);
 }

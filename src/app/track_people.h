@@ -1,0 +1,50 @@
+// Keep-or-hide decisions for the faces of a video, per track rather than
+// per frame (issue 16): each track gathers the match distances of its key
+// frames' embeddings and is decided by all of them so far, so a face does
+// not flicker between kept and hidden when one frame's embedding is off.
+//
+//   TrackPeople people(filter);
+//   people.Add(track.id, &match);        // a key frame's embedded face
+//   people.Add(track.id, nullptr);       // one that could not be embedded
+//   if (people.Decide(track.id).hidden) ...
+//
+// The rule: the median of the track's distances (of the two middle ones
+// the one towards hiding: the larger under kKeep, the smaller under kHide)
+// decides as one photo face's distance would (faceveil::Decide). A track
+// with no embedded key frame yet is unsure, so hidden in both modes; one
+// that is never matched stays hidden under kKeep.
+#ifndef FACEVEIL_APP_TRACK_PEOPLE_H_
+#define FACEVEIL_APP_TRACK_PEOPLE_H_
+
+#include <map>
+#include <span>
+#include <vector>
+
+#include "faceveil/people.h"
+
+namespace faceveil {
+
+class TrackPeople {
+ public:
+  // `filter` must outlive this object.
+  explicit TrackPeople(const PeopleFilter& filter) : filter_(filter) {}
+
+  // One key frame's evidence about track `track_id`: the closest listed
+  // person to its face's embedding, or null when it could not be embedded
+  // (which adds no evidence).
+  void Add(int track_id, const PersonSet::Match* match);
+
+  // The decision for the track from all its evidence so far.
+  FaceIdentity Decide(int track_id) const;
+
+  // Forgets the tracks whose ids are not in `live` (ended tracks).
+  void Retain(std::span<const int> live);
+
+ private:
+  const PeopleFilter& filter_;
+  std::map<int, std::vector<PersonSet::Match>> samples_;  // by track id
+};
+
+}  // namespace faceveil
+
+#endif  // FACEVEIL_APP_TRACK_PEOPLE_H_
