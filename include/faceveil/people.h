@@ -59,6 +59,9 @@ struct FaceIdentity {
   float distance = 0;
   // The face is anonymized.
   bool hidden = true;
+  // The face's embedding, when `embedded` (for callers that match faces
+  // across photos themselves: the page). Never written to any file.
+  FaceEmbedding embedding;
 };
 
 // The match distance `filter` uses (its own or the default).

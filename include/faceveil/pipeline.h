@@ -120,6 +120,15 @@ class Pipeline {
   Result<ImageReport> Detect(std::span<const uint8_t> bytes,
                              const WorkWatcher& watcher = {}) const;
 
+  // Detect() plus each face's embedding by `identifier`, in
+  // report.identities (parallel to the faces; `embedded` false for a face
+  // too small to embed), for callers that match faces across photos
+  // themselves (the page's "keep this person in every photo"). Nothing is
+  // decided: every identity says hidden. Writes nothing.
+  Result<ImageReport> DetectWithEmbeddings(
+      std::span<const uint8_t> bytes, const FaceIdentifier& identifier,
+      const WorkWatcher& watcher = {}) const;
+
   // Decodes, detects, anonymizes every face found and encodes, as
   // `output_format` or, when kUnknown, as OutputFormat() says.
   Result<AnonymizedImage> Anonymize(

@@ -40,6 +40,9 @@ std::vector<FaceIdentity> IdentifyFaces(const PeopleFilter& filter,
     }
     const PersonSet::Match match = filter.people.Closest(*embedding);
     out.push_back(Decide(filter, &match));
+    // An empty set matches no one, yet the face was embedded.
+    out.back().embedded = true;
+    out.back().embedding = *embedding;
   }
   return out;
 }

@@ -218,6 +218,23 @@ Result<ImageReport> Pipeline::Detect(std::span<const uint8_t> bytes,
   return DetectIn(*detector_, *image, watcher);
 }
 
+Result<ImageReport> Pipeline::DetectWithEmbeddings(
+    std::span<const uint8_t> bytes, const FaceIdentifier& identifier,
+    const WorkWatcher& watcher) const {
+  FACEVEIL_RETURN_IF_ERROR(Checkpoint(watcher, WorkProgress::Stage::kDecode));
+  auto image = DecodeImage(bytes, options_.decode);
+  if (!image.ok()) return image.status();
+  auto report = DetectIn(*detector_, *image, watcher);
+  if (!report.ok()) return report.status();
+  // No person listed: IdentifyFaces() only embeds. The identifier is the
+  // caller's; the filter borrows it for this call.
+  PeopleFilter embed_only;
+  embed_only.identifier = std::shared_ptr<const FaceIdentifier>(
+      std::shared_ptr<const FaceIdentifier>(), &identifier);
+  report->identities = IdentifyFaces(embed_only, image->pixels, report->faces);
+  return report;
+}
+
 Result<AnonymizedImage> Pipeline::Anonymize(std::span<const uint8_t> bytes,
                                             ImageFormat output_format) const {
   auto image = DecodeImage(bytes, options_.decode);

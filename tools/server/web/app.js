@@ -3,6 +3,7 @@
 // faceveil program on this machine) and nowhere else.
 import { makeZip } from './zip.js';
 import { setupReview, refreshReview } from './review.js';
+import { setupPeople, setMatchDistance, applyPeopleTo, clearPeople } from './people.js';
 
 const $ = (selector, root = document) => root.querySelector(selector);
 
@@ -377,13 +378,18 @@ async function process(item) {
         setStatus(item, 'Finding faces…');
         const body = new FormData();
         body.append('image', item.file, item.file.name);
+        // Each face's embedding, to match people across the photos.
+        body.append('embed', '1');
         response = await post(item, '/api/detect', body, controller.signal);
         if (response.ok) {
           const report = await response.json();
           if (version !== item.version) return;
           item.width = report.width;
           item.height = report.height;
-          item.faces = report.faces.map(face => ({ face, hidden: true }));
+          item.faces = report.faces.map((face, i) => (
+              { face, hidden: true, embedding: report.embeddings?.[i] ?? null }));
+          setMatchDistance(report.match_distance);
+          applyPeopleTo(item);
         }
       }
       if (!response || response.ok) {
@@ -575,7 +581,11 @@ async function trySample() {
 async function main() {
   setupDrop();
   $('#download-all').addEventListener('click', downloadAll);
-  $('#clear').addEventListener('click', () => [...state.items].forEach(removeItem));
+  $('#clear').addEventListener('click', () => {
+    [...state.items].forEach(removeItem);
+    clearPeople();
+  });
+  setupPeople({ items: () => state.items, change: (item, fn) => item.review.change(fn) });
   $('#try-sample').addEventListener('click', trySample);
   // On a phone the settings start folded, one line above the photos.
   if (matchMedia('(max-width: 820px)').matches) $('#settings-panel').open = false;
