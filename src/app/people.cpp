@@ -84,10 +84,9 @@ Result<FaceEmbedding> EmbedReferencePhoto(const Detector& detector,
   const Face& face = (*faces)[face_number == 0 ? 0 : face_number - 1];
   auto embedding = identifier.Embed(image->pixels, face);
   if (!embedding.ok()) {
-    return Status::InvalidArgument(
-        "its face (" + std::to_string(static_cast<int>(face.box.h)) +
-        " px tall) cannot be recognised: " + embedding.status().message() +
-        "; give a photo where the face is larger");
+    return Status::InvalidArgument("its face cannot be recognised (" +
+                                   embedding.status().message() +
+                                   "); give a photo where the face is larger");
   }
   return embedding;
 }

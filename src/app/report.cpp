@@ -15,15 +15,18 @@ using json = nlohmann::ordered_json;
 
 // Pixel coordinates to 2 decimals, scores to 4: finer digits are noise.
 double Round(double v, double scale) { return std::round(v * scale) / scale; }
-double Px(float v) { return Round(v, 100); }
+double RoundPx(float v) { return Round(v, 100); }
 
 // "keypoints" only when the face has them (an SSD-only face has none).
 json FaceJson(const Face& f) {
-  json face = {{"box", {Px(f.box.x), Px(f.box.y), Px(f.box.w), Px(f.box.h)}},
+  json face = {{"box",
+                {RoundPx(f.box.x), RoundPx(f.box.y), RoundPx(f.box.w),
+                 RoundPx(f.box.h)}},
                {"score", Round(f.score, 10000)}};
   if (f.has_keypoints) {
     json keypoints = json::array();
-    for (const Point& p : f.keypoints) keypoints.push_back({Px(p.x), Px(p.y)});
+    for (const Point& p : f.keypoints)
+      keypoints.push_back({RoundPx(p.x), RoundPx(p.y)});
     face["keypoints"] = std::move(keypoints);
   }
   return face;

@@ -6,7 +6,9 @@ namespace faceveil {
 
 void TrackPeople::Add(int track_id, const PersonSet::Match* match) {
   if (match == nullptr || match->person < 0) return;
-  samples_[track_id].push_back(*match);
+  std::vector<PersonSet::Match>& samples = samples_[track_id];
+  samples.push_back(*match);
+  if (samples.size() > kTrackEvidence) samples.erase(samples.begin());
 }
 
 FaceIdentity TrackPeople::Decide(int track_id) const {

@@ -8,11 +8,11 @@
 //   people.Add(track.id, nullptr);       // one that could not be embedded
 //   if (people.Decide(track.id).hidden) ...
 //
-// The rule: the median of the track's distances (of the two middle ones
-// the one towards hiding: the larger under kKeep, the smaller under kHide)
-// decides as one photo face's distance would (faceveil::Decide). A track
-// with no embedded key frame yet is unsure, so hidden in both modes; one
-// that is never matched stays hidden under kKeep.
+// The rule: the median of the track's last kTrackEvidence distances (of
+// two middle ones the one towards hiding: the larger under kKeep, the
+// smaller under kHide) decides as one photo face's distance would
+// (faceveil::Decide). A track with no embedded key frame yet is unsure, so
+// hidden in both modes; one never matched stays hidden under kKeep.
 #ifndef FACEVEIL_APP_TRACK_PEOPLE_H_
 #define FACEVEIL_APP_TRACK_PEOPLE_H_
 
@@ -23,6 +23,13 @@
 #include "faceveil/people.h"
 
 namespace faceveil {
+
+// Key frames a track's decision looks back on. Three outvote one bad
+// embedding (motion blur, a turned head) without a flicker, and a track the
+// tracker hands from a kept person to a stranger (faces crossing) is hidden
+// again from the stranger's second key frame: a longer memory would show
+// the stranger for longer.
+inline constexpr size_t kTrackEvidence = 3;
 
 class TrackPeople {
  public:

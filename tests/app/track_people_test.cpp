@@ -56,7 +56,7 @@ TEST(TrackPeopleTest, OneOffEmbeddingDoesNotFlipAKeptTrack) {
   const PeopleFilter filter = FilterFor(PeopleMode::kKeep);
   TrackPeople people(filter);
   // A kept person's key frames, one of them badly off (motion blur).
-  const float distances[] = {0.30f, 0.32f, 0.90f, 0.31f, 0.95f, 0.33f};
+  const float distances[] = {0.30f, 0.32f, 0.90f, 0.31f, 0.33f, 0.95f, 0.29f};
   for (float d : distances) {
     const PersonSet::Match m{0, d};
     people.Add(1, &m);
@@ -68,12 +68,27 @@ TEST(TrackPeopleTest, OneOffEmbeddingDoesNotFlipAKeptTrack) {
 TEST(TrackPeopleTest, StrangerTrackStaysHiddenDespiteOneCloseFrame) {
   const PeopleFilter filter = FilterFor(PeopleMode::kKeep);
   TrackPeople people(filter);
-  const float distances[] = {0.80f, 0.45f, 0.85f, 0.40f, 0.90f};
+  const float distances[] = {0.80f, 0.45f, 0.85f, 0.90f, 0.40f, 0.95f};
   for (float d : distances) {
     const PersonSet::Match m{0, d};
     people.Add(2, &m);
     EXPECT_TRUE(people.Decide(2).hidden) << "after " << d;
   }
+}
+
+// Faces crossing can make the tracker carry a kept person's track on to a
+// stranger: the decision follows the recent key frames, so the stranger is
+// hidden from their second key frame however long the person was kept.
+TEST(TrackPeopleTest, TrackHandedToAStrangerIsHiddenAgainSoon) {
+  const PeopleFilter filter = FilterFor(PeopleMode::kKeep);
+  TrackPeople people(filter);
+  const PersonSet::Match person{0, 0.3f}, stranger{0, 0.9f};
+  for (int i = 0; i < 20; ++i) people.Add(3, &person);
+  EXPECT_FALSE(people.Decide(3).hidden);
+  people.Add(3, &stranger);
+  EXPECT_FALSE(people.Decide(3).hidden);  // one bad key frame is outvoted
+  people.Add(3, &stranger);
+  EXPECT_TRUE(people.Decide(3).hidden);
 }
 
 TEST(TrackPeopleTest, EvenCountsLeanTowardsHiding) {

@@ -61,8 +61,9 @@ std::string PeopleOptionsHelp() {
          "are compared by a\nface recognition network (dlib's, via "
          "face-api); when unsure, faceveil\nhides: a face too small or "
          "unclear to recognise is hidden in both modes.\nIn a video each "
-         "tracked face is decided by all its key frames together,\nso it "
-         "does not flicker. --report gives per face \"matched\", "
+         "tracked face is decided by its last 3 key frames together\n(their "
+         "median), so it does not flicker; a face is hidden until its first "
+         "key\nframe has been recognised. --report gives per face \"matched\", "
          "\"person\"\n(which reference, from 1), \"distance\" and "
          "\"hidden\".\n";
 }
