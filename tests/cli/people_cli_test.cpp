@@ -22,9 +22,11 @@ class KeepPersonTest : public PeopleTest {};
 
 TEST_F(KeepPersonTest, KeepsTheReferencePersonByteForByteAndHidesTheOther) {
   const std::string out = Out("out.png"), report = Out("r.jsonl");
-  const CommandRun run = Faceveil(
-      "anonymize '" + Path("pair.png") + "' -o '" + out + "' --keep-person '" +
-      Path("reference.jpg") + "' --report '" + report + "'" + kSolid);
+  // The flag before the photo: it takes one photo, the next is the input.
+  const CommandRun run =
+      Faceveil("anonymize --keep-person '" + Path("reference.jpg") + "' '" +
+               Path("pair.png") + "' -o '" + out + "' --report '" + report +
+               "'" + kSolid);
   ASSERT_EQ(run.exit_code, 0) << run.out;
   EXPECT_NE(run.out.find("1 face left visible"), std::string::npos) << run.out;
   const auto lines = ReadReport(report);

@@ -47,12 +47,14 @@ void AddPeopleOptions(CLI::App* cmd, PeopleArgs* args) {
                   "PHOTO shows only them, or PHOTO#N picks face N (from 1, "
                   "in the order 'faceveil detect' and --report list the "
                   "faces). Repeat for more people")
-      ->type_name("PHOTO[#N]");
+      ->type_name("PHOTO[#N]")
+      ->allow_extra_args(false);  // one photo per flag: INPUT may follow
   cmd->add_option("--hide-person", args->hide,
                   "The opposite: hide only this person (and faces too small "
                   "to recognise), leave everyone else visible. Repeatable; "
                   "not together with --keep-person")
-      ->type_name("PHOTO[#N]");
+      ->type_name("PHOTO[#N]")
+      ->allow_extra_args(false);
 }
 
 std::string PeopleOptionsHelp() {
