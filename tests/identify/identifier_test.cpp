@@ -7,6 +7,7 @@
 #include <opencv2/imgproc.hpp>
 #include <thread>
 
+#include "faceveil/anonymizer.h"
 #include "identify/identify_test_util.h"
 
 namespace faceveil::identify {
@@ -57,16 +58,52 @@ TEST(FaceIdentifierTest, TheSameFaceFlippedOrRescaledMatches) {
   const float d_half =
       FaceIdentifier::Distance(original, MustEmbed(half, small));
 
-  cv::Mat blurred;
-  cv::GaussianBlur(image, blurred, cv::Size(0, 0), 1.5);
-  const float d_blur =
-      FaceIdentifier::Distance(original, MustEmbed(blurred, face));
-  std::printf("astronaut: flipped %.3f, half size %.3f, blurred %.3f\n", d_flip,
-              d_half, d_blur);
+  std::vector<uint8_t> jpeg;
+  cv::imencode(".jpg", image, jpeg, {cv::IMWRITE_JPEG_QUALITY, 60});
+  const float d_jpeg = FaceIdentifier::Distance(
+      original, MustEmbed(cv::imdecode(jpeg, cv::IMREAD_COLOR), face));
+
+  cv::Mat brighter;
+  image.convertTo(brighter, -1, 1.0, 40);
+  const float d_bright =
+      FaceIdentifier::Distance(original, MustEmbed(brighter, face));
+  std::printf(
+      "astronaut: flipped %.3f, half size %.3f, JPEG q60 %.3f, brighter "
+      "%.3f\n",
+      d_flip, d_half, d_jpeg, d_bright);
   EXPECT_LT(d_flip, DefaultMatchDistance());
   EXPECT_LT(d_half, DefaultMatchDistance());
-  EXPECT_LT(d_blur, DefaultMatchDistance());
+  EXPECT_LT(d_jpeg, DefaultMatchDistance());
+  EXPECT_LT(d_bright, DefaultMatchDistance());
   EXPECT_GT(d_flip, 0.0f);  // a real change, not the same pixels
+}
+
+// Irreversibility: a face hidden by any style is not its own person any
+// more: either refused as unclear or beyond the match distance.
+TEST(FaceIdentifierTest, AHiddenFaceDoesNotMatchItsOriginal) {
+  const cv::Mat image = Astronaut();
+  const Face face = LargestFace(image);
+  ASSERT_GT(face.box.h, 40);
+  const FaceEmbedding original = MustEmbed(image, face);
+  for (AnonymizeStyle style : {AnonymizeStyle::kBlur, AnonymizeStyle::kPixelate,
+                               AnonymizeStyle::kSolid}) {
+    for (float strength : {kMinStrength, kMaxStrength}) {
+      cv::Mat hidden = image.clone();
+      AnonymizeOptions o;
+      o.style = style;
+      o.strength = strength;
+      ASSERT_TRUE(Anonymize(hidden, std::span<const Face>(&face, 1), o).ok());
+      Result<FaceEmbedding> e = SharedIdentifier().Embed(hidden, face);
+      if (e.ok()) {
+        EXPECT_GT(FaceIdentifier::Distance(original, *e),
+                  DefaultMatchDistance())
+            << AnonymizeStyleName(style) << " " << strength;
+      } else {
+        EXPECT_NE(e.status().message().find("too unclear"), std::string::npos)
+            << e.status().message();
+      }
+    }
+  }
 }
 
 TEST(FaceIdentifierTest, DifferentPeopleInAGroupPhotoDoNotMatch) {
@@ -117,11 +154,21 @@ TEST(FaceIdentifierTest, RefusesHostileInputsClearly) {
   expect_invalid(image, {0, 0, 1e30f, 1e30f}, "not a usable rectangle");
   expect_invalid(cv::Mat(64, 64, CV_16UC3, cv::Scalar(0)), {0, 0, 50, 50},
                  "8-bit");
-  // A face partly outside the image is embedded (the outside reads black).
-  Result<FaceEmbedding> edge = id.Embed(image, FaceAt({-20, -20, 80, 80}));
-  EXPECT_TRUE(edge.ok()) << edge.status().ToString();
-  // Gray and BGRA work as BGR does.
+  // A face cut by the image border is embedded (the outside reads black)
+  // and still matches itself.
   const Face face = LargestFace(image);
+  ASSERT_GT(face.box.h, 40);
+  const int cut = static_cast<int>(face.box.x + face.box.w * 0.15f);
+  const cv::Mat cropped = image.colRange(cut, image.cols).clone();
+  Face edge_face = face;
+  edge_face.box.x -= cut;
+  Result<FaceEmbedding> edge = id.Embed(cropped, edge_face);
+  ASSERT_TRUE(edge.ok()) << edge.status().ToString();
+  EXPECT_LT(FaceIdentifier::Distance(*edge, MustEmbed(image, face)),
+            DefaultMatchDistance());
+  // A box on no face at all (a corner of the picture) is not a person.
+  expect_invalid(image, {0, 0, 80, 80}, "too unclear");
+  // Gray and BGRA work as BGR does.
   cv::Mat gray, bgra;
   cv::cvtColor(image, gray, cv::COLOR_BGR2GRAY);
   cv::cvtColor(image, bgra, cv::COLOR_BGR2BGRA);
