@@ -100,6 +100,8 @@ test('keep and hide a person in every photo, then take it back', async () => {
   await settled(page, 3);
   faces = await firstFaces(page);
   assert.deepEqual(faces.map(f => f.kept), [false, true, true]);
+  // The badge goes with the change it came with.
+  assert.deepEqual(faces.map(f => f.person), [true, false, false]);
 
   assert.deepEqual(errors, []);
   assert.deepEqual(external, []);

@@ -282,6 +282,8 @@ function setStatus(item, text, failed = false) {
 function snapshot(item) {
   item.history.push({
     faces: item.faces?.map(f => f.hidden) ?? null,
+    // Which chosen person decided each face (its badge), undone with it.
+    persons: item.faces?.map(f => f.person) ?? null,
     regions: item.regions.map(r => ({ ...r })),
   });
   if (item.history.length > 100) item.history.shift();

@@ -97,6 +97,7 @@ export function setupReview(item, { schedule, snapshot }) {
     const last = item.history.pop();
     if (!last) return;
     if (last.faces && item.faces) last.faces.forEach((h, i) => { if (item.faces[i]) item.faces[i].hidden = h; });
+    if (last.persons && item.faces) last.persons.forEach((p, i) => { if (item.faces[i]) item.faces[i].person = p; });
     item.regions = last.regions;
     schedule(item);
   });
