@@ -4,19 +4,8 @@
 
 namespace faceveil {
 
-void TrackPeople::Add(int track_id, const PersonSet::Match* match) {
-  if (match == nullptr || match->person < 0) return;
-  std::vector<PersonSet::Match>& samples = samples_[track_id];
-  samples.push_back(*match);
-  if (samples.size() > kTrackEvidence) samples.erase(samples.begin());
-}
-
-FaceIdentity TrackPeople::Decide(int track_id) const {
-  auto it = samples_.find(track_id);
-  if (it == samples_.end() || it->second.empty()) {
-    return faceveil::Decide(filter_, nullptr);
-  }
-  std::vector<PersonSet::Match> sorted = it->second;
+PersonSet::Match TrackPeople::Median(const Evidence& evidence) const {
+  std::vector<PersonSet::Match> sorted = evidence.recent;
   std::sort(sorted.begin(), sorted.end(),
             [](const PersonSet::Match& a, const PersonSet::Match& b) {
               return a.distance < b.distance;
@@ -26,13 +15,41 @@ FaceIdentity TrackPeople::Decide(int track_id) const {
   const size_t n = sorted.size();
   const size_t middle =
       n % 2 == 1 || filter_.mode == PeopleMode::kKeep ? n / 2 : n / 2 - 1;
-  return faceveil::Decide(filter_, &sorted[middle]);
+  return sorted[middle];
+}
+
+void TrackPeople::Add(int track_id, const PersonSet::Match* match) {
+  if (match == nullptr || match->person < 0) return;
+  Evidence& evidence = tracks_[track_id];
+  evidence.recent.push_back(*match);
+  if (evidence.recent.size() > kTrackEvidence) {
+    evidence.recent.erase(evidence.recent.begin());
+  }
+  const float limit =
+      MatchDistance(filter_) * (evidence.matched ? kTrackReleaseFactor : 1.0f);
+  evidence.matched = Median(evidence).distance <= limit;
+}
+
+FaceIdentity TrackPeople::Decide(int track_id) const {
+  auto it = tracks_.find(track_id);
+  if (it == tracks_.end() || it->second.recent.empty()) {
+    return faceveil::Decide(filter_, nullptr);
+  }
+  const Evidence& evidence = it->second;
+  const PersonSet::Match median = Median(evidence);
+  FaceIdentity out;
+  out.embedded = true;
+  out.distance = median.distance;
+  out.person = evidence.matched ? median.person : -1;
+  out.hidden =
+      filter_.mode == PeopleMode::kKeep ? !evidence.matched : evidence.matched;
+  return out;
 }
 
 void TrackPeople::Retain(std::span<const int> live) {
-  for (auto it = samples_.begin(); it != samples_.end();) {
+  for (auto it = tracks_.begin(); it != tracks_.end();) {
     if (std::find(live.begin(), live.end(), it->first) == live.end()) {
-      it = samples_.erase(it);
+      it = tracks_.erase(it);
     } else {
       ++it;
     }

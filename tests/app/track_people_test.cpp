@@ -91,17 +91,34 @@ TEST(TrackPeopleTest, TrackHandedToAStrangerIsHiddenAgainSoon) {
   EXPECT_TRUE(people.Decide(3).hidden);
 }
 
+// A kept face turning or leaving the frame embeds farther away (the
+// distances of the astronaut going out of pan.mp4 at the top): the track
+// stays kept, where a track that never matched is not kept by the same
+// distances.
+TEST(TrackPeopleTest, MatchedTrackStaysKeptAsItsViewDegrades) {
+  const PeopleFilter filter = FilterFor(PeopleMode::kKeep);  // 0.5
+  TrackPeople people(filter);
+  for (float d : {0.30f, 0.62f, 0.58f, 0.72f, 0.60f}) {
+    const PersonSet::Match m{0, d};
+    people.Add(1, &m);
+    people.Add(2, d == 0.30f ? nullptr : &m);  // the same without the start
+    EXPECT_FALSE(people.Decide(1).hidden) << d;
+    EXPECT_TRUE(people.Decide(2).hidden) << d;
+  }
+  EXPECT_EQ(people.Decide(1).person, 0);
+}
+
 TEST(TrackPeopleTest, EvenCountsLeanTowardsHiding) {
   const PersonSet::Match a{0, 0.4f}, b{0, 0.6f};
   const PeopleFilter keep = FilterFor(PeopleMode::kKeep);
   TrackPeople kept(keep);
-  kept.Add(1, &a);
   kept.Add(1, &b);
+  kept.Add(1, &a);
   EXPECT_TRUE(kept.Decide(1).hidden);  // 0.6 counts under kKeep
   const PeopleFilter hide = FilterFor(PeopleMode::kHide);
   TrackPeople hidden(hide);
-  hidden.Add(1, &a);
   hidden.Add(1, &b);
+  hidden.Add(1, &a);
   EXPECT_TRUE(hidden.Decide(1).hidden);  // 0.4 counts under kHide
 }
 
