@@ -66,6 +66,8 @@ struct BatchSummary {
   int64_t failed = 0;            // files that could not be processed
   int64_t without_faces = 0;     // done, but no face was found
   int64_t faces = 0;             // faces anonymized (video: per-frame peak)
+  // Faces left visible by PipelineOptions::people (video: tracks).
+  int64_t faces_visible = 0;
   std::vector<FileFailure> failures;
   // Folders that could not be read and links that were not followed.
   std::vector<PathNote> skipped;

@@ -29,6 +29,7 @@
 #include "faceveil/encode.h"
 #include "faceveil/face.h"
 #include "faceveil/image.h"
+#include "faceveil/people.h"
 #include "faceveil/status.h"
 
 namespace faceveil {
@@ -46,6 +47,12 @@ struct PipelineOptions {
   MetadataPolicy metadata = MetadataPolicy::kStrip;
   // Output format; kUnknown follows the input (HEIF is written as JPEG).
   ImageFormat output_format = ImageFormat::kUnknown;
+  // Who stays visible (--keep-person / --hide-person): Anonymize() and the
+  // video job hide only the faces this filter says to; null: every face.
+  // Read by those calls only, never by Create(), so a caller may fill it
+  // after Create() (with references found by the pipeline's own detector)
+  // as long as it is done before the first call.
+  std::shared_ptr<const PeopleFilter> people;
 };
 
 // What was found in one image.
@@ -62,6 +69,9 @@ struct ImageReport {
   int pages = 1;
   // The input has transparency (an alpha channel not all opaque).
   bool has_alpha = false;
+  // With PipelineOptions::people: what it decided per face, parallel to
+  // `faces`; empty without a filter (every face hidden).
+  std::vector<FaceIdentity> identities;
 };
 
 struct AnonymizedImage {
@@ -119,6 +129,16 @@ class Pipeline {
   Result<ImageReport> Detect(std::span<const uint8_t> bytes,
                              const PipelineOptions& call,
                              const WorkWatcher& watcher = {}) const;
+
+  // Detect() plus each face's embedding by `identifier`, in
+  // report.identities (parallel to the faces; `embedded` false for a face
+  // too small to embed), for callers that match faces across photos
+  // themselves (the page's "keep this person in every photo"). Nothing is
+  // decided: every identity says hidden. Writes nothing. `call` as for
+  // Detect().
+  Result<ImageReport> DetectWithEmbeddings(
+      std::span<const uint8_t> bytes, const PipelineOptions& call,
+      const FaceIdentifier& identifier, const WorkWatcher& watcher = {}) const;
 
   // Decodes, detects, anonymizes every face found and encodes, as
   // `output_format` or, when kUnknown, as OutputFormat() says.

@@ -10,6 +10,12 @@
 // Boxes are top-left corner and size in pixels of the upright image,
 // rounded to 2 decimals; scores to 4. "keypoints" is absent from a face
 // found only by a detector without keypoints (the SSD).
+//
+// With --keep-person / --hide-person (PipelineOptions::people) each face of
+// `anonymize --report` also has "matched" (true/false), "person" (which
+// one, counted from 1 in the order given; only when matched), "distance"
+// (to the closest person, null when the face could not be embedded) and
+// "hidden".
 #ifndef FACEVEIL_REPORT_H_
 #define FACEVEIL_REPORT_H_
 

@@ -3,3 +3,4 @@
 import './ui.test.mjs';
 import './review.test.mjs';
 import './errors.test.mjs';
+import './people.test.mjs';

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end test of `faceveil serve` in a real browser: starts the server
-# on a free port, runs all.test.mjs (ui, review and errors.test.mjs in one
+# on a free port, runs all.test.mjs (ui, review, errors and people.test.mjs in one
 # node --test process, playwright-core driving Debian's /usr/bin/chromium),
 # stops the server.
 #

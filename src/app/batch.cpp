@@ -38,7 +38,8 @@ class ScopedOpenCvThreads {
 
 struct FileOutcome {
   enum class Kind { kDone, kSkipped, kFailed } kind = Kind::kFailed;
-  int64_t faces = 0;
+  int64_t faces = 0;    // anonymized
+  int64_t visible = 0;  // left visible by a people filter
   std::string reason;
   std::string report_line;
   std::vector<std::string> notes;  // what the output lost (PathNote)
@@ -107,6 +108,10 @@ class BatchRun {
         WriteFileAtomic(file.output.string(), result->bytes,
                         options_.overwrite || options_.in_place));
     out->faces = static_cast<int64_t>(result->report.faces.size());
+    for (const FaceIdentity& id : result->report.identities) {
+      if (!id.hidden) ++out->visible;
+    }
+    out->faces -= out->visible;
     out->notes = std::move(result->notes);
     out->report_line = ReportToJsonLine(file.input.string(), result->report);
     return Status::Ok();
@@ -141,6 +146,7 @@ class BatchRun {
     if (!result.ok()) return result.status();
     progress_->Message(FormatVideoSummary(name, *result));
     out->faces = result->max_faces_in_frame;
+    out->visible = result->tracks_visible;
     ImageReport report;
     report.width = result->stats.width;
     report.height = result->stats.height;
@@ -264,6 +270,7 @@ Result<BatchSummary> RunBatch(const Pipeline& pipeline,
       case FileOutcome::Kind::kDone:
         ++summary.done;
         summary.faces += o.faces;
+        summary.faces_visible += o.visible;
         if (o.faces == 0) ++summary.without_faces;
         break;
       case FileOutcome::Kind::kSkipped:
@@ -309,6 +316,11 @@ std::string FormatSummary(const BatchSummary& s) {
                 static_cast<long long>(s.without_faces),
                 Progress::FormatDuration(s.seconds).c_str());
   out += line;
+  if (s.faces_visible > 0) {
+    out += "; " + std::to_string(s.faces_visible) +
+           (s.faces_visible == 1 ? " face" : " faces") +
+           " left visible (--keep-person / --hide-person)";
+  }
   out += "\n";
   if (s.skipped_existing > 0) {
     out += std::to_string(s.skipped_existing) +

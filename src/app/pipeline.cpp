@@ -190,6 +190,18 @@ cv::Mat PixelsFor(const DecodedImage& image, ImageFormat format) {
   return out;
 }
 
+// The faces of `faces` that `identities` (parallel) say to hide.
+std::vector<Face> HiddenFaces(const std::vector<Face>& faces,
+                              const std::vector<FaceIdentity>& identities) {
+  std::vector<Face> hidden;
+  for (size_t i = 0; i < faces.size(); ++i) {
+    if (i >= identities.size() || identities[i].hidden) {
+      hidden.push_back(faces[i]);
+    }
+  }
+  return hidden;
+}
+
 std::vector<std::string> LossNotes(const ImageReport& report,
                                    ImageFormat format) {
   std::vector<std::string> notes;
@@ -228,6 +240,24 @@ Result<ImageReport> Pipeline::Detect(std::span<const uint8_t> bytes,
   return DetectIn(*detector_, call.detector, *image, watcher);
 }
 
+Result<ImageReport> Pipeline::DetectWithEmbeddings(
+    std::span<const uint8_t> bytes, const PipelineOptions& call,
+    const FaceIdentifier& identifier, const WorkWatcher& watcher) const {
+  FACEVEIL_RETURN_IF_ERROR(CheckCall(call));
+  FACEVEIL_RETURN_IF_ERROR(Checkpoint(watcher, WorkProgress::Stage::kDecode));
+  auto image = DecodeImage(bytes, call.decode);
+  if (!image.ok()) return image.status();
+  auto report = DetectIn(*detector_, call.detector, *image, watcher);
+  if (!report.ok()) return report.status();
+  // No person listed: IdentifyFaces() only embeds. The identifier is the
+  // caller's; the filter borrows it for this call.
+  PeopleFilter embed_only;
+  embed_only.identifier = std::shared_ptr<const FaceIdentifier>(
+      std::shared_ptr<const FaceIdentifier>(), &identifier);
+  report->identities = IdentifyFaces(embed_only, image->pixels, report->faces);
+  return report;
+}
+
 Result<AnonymizedImage> Pipeline::Anonymize(std::span<const uint8_t> bytes,
                                             ImageFormat output_format) const {
   if (output_format == ImageFormat::kUnknown) return Anonymize(bytes, options_);
@@ -243,7 +273,13 @@ Result<AnonymizedImage> Pipeline::Anonymize(std::span<const uint8_t> bytes,
   if (!image.ok()) return image.status();
   auto report = DetectIn(*detector_, call.detector, *image, {});
   if (!report.ok()) return report.status();
-  const std::vector<Face>& faces = report->faces;
+  std::vector<Face> faces = report->faces;
+  if (call.people != nullptr) {
+    // Decided on the decoded pixels, before any face is hidden.
+    report->identities =
+        IdentifyFaces(*call.people, image->pixels, report->faces);
+    faces = HiddenFaces(report->faces, report->identities);
+  }
   const AnonymizeStep steps[] = {[&](cv::Mat& m, const AnonymizeOptions& o) {
     return faceveil::Anonymize(m, faces, o);
   }};

@@ -15,15 +15,18 @@ using json = nlohmann::ordered_json;
 
 // Pixel coordinates to 2 decimals, scores to 4: finer digits are noise.
 double Round(double v, double scale) { return std::round(v * scale) / scale; }
-double Px(float v) { return Round(v, 100); }
+double RoundPx(float v) { return Round(v, 100); }
 
 // "keypoints" only when the face has them (an SSD-only face has none).
 json FaceJson(const Face& f) {
-  json face = {{"box", {Px(f.box.x), Px(f.box.y), Px(f.box.w), Px(f.box.h)}},
+  json face = {{"box",
+                {RoundPx(f.box.x), RoundPx(f.box.y), RoundPx(f.box.w),
+                 RoundPx(f.box.h)}},
                {"score", Round(f.score, 10000)}};
   if (f.has_keypoints) {
     json keypoints = json::array();
-    for (const Point& p : f.keypoints) keypoints.push_back({Px(p.x), Px(p.y)});
+    for (const Point& p : f.keypoints)
+      keypoints.push_back({RoundPx(p.x), RoundPx(p.y)});
     face["keypoints"] = std::move(keypoints);
   }
   return face;
@@ -32,6 +35,26 @@ json FaceJson(const Face& f) {
 json FacesJson(const std::vector<Face>& faces) {
   json list = json::array();
   for (const Face& f : faces) list.push_back(FaceJson(f));
+  return list;
+}
+
+// With a people filter (--keep-person / --hide-person) each face also says
+// what was decided: "matched", "person" (counted from 1, in the order the
+// people were given; only when matched), "distance" (to the closest
+// person; null when the face could not be embedded) and "hidden".
+json FacesJson(const std::vector<Face>& faces,
+               const std::vector<FaceIdentity>& identities) {
+  json list = FacesJson(faces);
+  if (identities.size() != faces.size()) return list;
+  for (size_t i = 0; i < faces.size(); ++i) {
+    const FaceIdentity& id = identities[i];
+    json& face = list[i];
+    face["matched"] = id.person >= 0;
+    if (id.person >= 0) face["person"] = id.person + 1;
+    face["distance"] =
+        id.embedded ? json(Round(id.distance, 10000)) : json(nullptr);
+    face["hidden"] = id.hidden;
+  }
   return list;
 }
 
@@ -54,7 +77,7 @@ std::string ReportToJsonLine(const std::string& file,
   json line = {{"file", file},
                {"width", report.width},
                {"height", report.height},
-               {"faces", FacesJson(report.faces)},
+               {"faces", FacesJson(report.faces, report.identities)},
                {"ms", Round(report.detect_ms, 100)}};
   return Dump(line);
 }

@@ -9,9 +9,11 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 #include <optional>
+#include <set>
 #include <thread>
 
 #include "app/progress.h"
+#include "app/track_people.h"
 #include "video/input_video.h"
 #include "video/tracker.h"
 
@@ -46,14 +48,24 @@ class AnonymizingProcessor : public FrameProcessor {
                      : std::nullopt),
         options_(options),
         detect_every_(detect_every),
-        tracker_(MakeTrackerOptions(hold_s)) {}
+        tracker_(MakeTrackerOptions(hold_s)) {
+    if (call.people != nullptr) {
+      people_.emplace(*call.people);
+    }
+  }
 
   Status Prepare(const cv::Mat& bgr, int64_t frame_index, double) override {
-    std::vector<Face> faces;
+    Detected detected;
+    std::vector<Face>& faces = detected.faces;
     if (frame_index % detect_every_ == 0) {
       auto found = pipeline_.detector().Detect(bgr, call_.detector);
       if (!found.ok()) return found.status();
       faces = std::move(found).value();
+      // Key frames only: their full detection gives the best boxes, and
+      // embedding every frame would cost more than detecting it.
+      if (call_.people != nullptr) {
+        detected.matches = MatchFaces(bgr, faces);
+      }
     } else if (between_) {
       auto found = DetectDownscaled(bgr);
       if (!found.ok()) return found.status();
@@ -62,12 +74,12 @@ class AnonymizingProcessor : public FrameProcessor {
       return Status::Ok();  // tracking alone
     }
     std::lock_guard<std::mutex> lock(mu_);
-    detections_[frame_index] = std::move(faces);
+    detections_[frame_index] = std::move(detected);
     return Status::Ok();
   }
 
   Status Process(cv::Mat& bgr, int64_t frame_index, double time_s) override {
-    std::optional<std::vector<Face>> detected;
+    std::optional<Detected> detected;
     {
       std::lock_guard<std::mutex> lock(mu_);
       auto it = detections_.find(frame_index);
@@ -76,8 +88,9 @@ class AnonymizingProcessor : public FrameProcessor {
         detections_.erase(it);
       }
     }
-    const std::vector<Face> cover =
-        tracker_.Update(time_s, detected ? &*detected : nullptr);
+    std::vector<Face> cover =
+        tracker_.Update(time_s, detected ? &detected->faces : nullptr);
+    if (people_) cover = FilterByPeople(cover, detected ? &*detected : nullptr);
     for (const video::Track& t : tracker_.tracks()) {
       result_.tracks = std::max<int64_t>(result_.tracks, t.id);
     }
@@ -94,6 +107,51 @@ class AnonymizingProcessor : public FrameProcessor {
     video::TrackerOptions options;
     options.hold_s = hold_s;
     return options;
+  }
+
+  // A frame's detections and, on a key frame with a people filter, the
+  // closest listed person to each face (person -1: not embeddable).
+  struct Detected {
+    std::vector<Face> faces;
+    std::vector<PersonSet::Match> matches;  // parallel to faces, or empty
+  };
+
+  // Runs on the Prepare() threads; reads only the shared, immutable filter.
+  std::vector<PersonSet::Match> MatchFaces(
+      const cv::Mat& bgr, const std::vector<Face>& faces) const {
+    const PeopleFilter& filter = *call_.people;
+    std::vector<PersonSet::Match> out(faces.size());
+    if (filter.identifier == nullptr) return out;
+    for (size_t i = 0; i < faces.size(); ++i) {
+      auto embedding = filter.identifier->Embed(bgr, faces[i]);
+      if (embedding.ok()) out[i] = filter.people.Closest(*embedding);
+    }
+    return out;
+  }
+
+  // Adds this frame's evidence to each track and returns the faces of
+  // `cover` (parallel to the tracks) whose tracks are to be hidden.
+  std::vector<Face> FilterByPeople(const std::vector<Face>& cover,
+                                   const Detected* detected) {
+    const std::vector<video::Track>& tracks = tracker_.tracks();
+    std::vector<int> live;
+    std::vector<Face> hidden;
+    for (size_t i = 0; i < tracks.size() && i < cover.size(); ++i) {
+      const video::Track& t = tracks[i];
+      live.push_back(t.id);
+      if (detected != nullptr && t.detection >= 0 &&
+          static_cast<size_t>(t.detection) < detected->matches.size()) {
+        people_->Add(t.id, &detected->matches[t.detection]);
+      }
+      if (people_->Decide(t.id).hidden) {
+        hidden.push_back(cover[i]);
+      } else {
+        visible_tracks_.insert(t.id);
+      }
+    }
+    people_->Retain(live);
+    result_.tracks_visible = static_cast<int64_t>(visible_tracks_.size());
+    return hidden;
   }
 
   Result<std::vector<Face>> DetectDownscaled(const cv::Mat& bgr) const {
@@ -120,9 +178,11 @@ class AnonymizingProcessor : public FrameProcessor {
   const VideoJobOptions& options_;
   const int detect_every_;
   std::mutex mu_;
-  std::map<int64_t, std::vector<Face>> detections_;  // by frame index
-  video::FaceTracker tracker_;                       // Process() only
-  VideoJobResult result_;                            // Process() only
+  std::map<int64_t, Detected> detections_;  // by frame index
+  video::FaceTracker tracker_;              // Process() only
+  VideoJobResult result_;                   // Process() only
+  std::optional<TrackPeople> people_;       // with a people filter
+  std::set<int> visible_tracks_;            // tracks left visible at least once
 };
 
 // Seconds between key frames from the input's average frame rate; 0 when
@@ -237,6 +297,12 @@ std::string DroppedStreams(const VideoStats& s) {
   return out;
 }
 
+// " (1 left visible)" with a people filter, else "".
+std::string Visible(const VideoJobResult& r) {
+  if (r.tracks_visible == 0) return "";
+  return " (" + std::to_string(r.tracks_visible) + " left visible)";
+}
+
 }  // namespace
 
 std::string FormatVideoSummary(const std::string& name,
@@ -249,8 +315,9 @@ std::string FormatVideoSummary(const std::string& name,
          Progress::FormatDuration(s.duration_s) + " of video) in " +
          Progress::FormatDuration(r.seconds) + ", " + speed + " fps; " +
          std::to_string(r.tracks) + (r.tracks == 1 ? " face" : " faces") +
-         " followed, up to " + std::to_string(r.max_faces_in_frame) +
-         " at once, in " + std::to_string(r.frames_with_faces) + " frames; " +
+         " followed" + Visible(r) + ", up to " +
+         std::to_string(r.max_faces_in_frame) + " at once, in " +
+         std::to_string(r.frames_with_faces) + " frames; " +
          Count(s.streams_copied, "stream") + " copied" + DroppedStreams(s) +
          "; " + Progress::FormatBytes(s.output_bytes) + " written";
 }

@@ -62,7 +62,9 @@ struct VideoJobResult {
   VideoStats stats;
   int64_t max_faces_in_frame = 0;  // the most faces anonymized in one frame
   int64_t frames_with_faces = 0;
-  int64_t tracks = 0;    // distinct faces followed (tracks started)
+  int64_t tracks = 0;  // distinct faces followed (tracks started)
+  // With a people filter: tracks left visible in at least one frame.
+  int64_t tracks_visible = 0;
   int detect_every = 0;  // the key-frame interval used
   double seconds = 0;    // wall time of the job
 };

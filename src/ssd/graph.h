@@ -1,5 +1,5 @@
 // face-api's SSD MobileNet V1 as a cv::dnn::Net, built layer by layer from
-// the dequantized weights (ssd/weights.h), for one input size.
+// the dequantized weights (infer/tfjs_weights.h), for one input size.
 //
 // The graph (face-api's src/ssdMobilenetv1): MobileNet V1 (a 3x3 stride-2
 // convolution, then 13 depthwise + pointwise pairs; every convolution
@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "faceveil/status.h"
-#include "ssd/weights.h"
+#include "infer/tfjs_weights.h"
 
 namespace faceveil::ssd {
 

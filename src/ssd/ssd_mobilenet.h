@@ -20,8 +20,8 @@
 #include "faceveil/face.h"
 #include "faceveil/status.h"
 #include "infer/net_pool.h"
+#include "infer/tfjs_weights.h"
 #include "ssd/anchors.h"
-#include "ssd/weights.h"
 
 namespace faceveil::ssd {
 

@@ -64,6 +64,7 @@ std::vector<Face> FaceTracker::Update(double time_s,
     s.h = std::max(1.0f, s.h + s.vh * dt);
   }
 
+  for (Track& track : tracks_) track.detection = -1;
   std::vector<bool> matched(tracks_.size(), false);
   if (detections != nullptr) {
     // Greedy association, best IoU first: with few faces per frame it
@@ -119,6 +120,7 @@ std::vector<Face> FaceTracker::Update(double time_s,
       s.detected = det;
       track.last_detected_s = now;
       ++track.detections;
+      track.detection = static_cast<int>(d);
     }
     for (size_t d = 0; d < detections->size(); ++d) {
       if (used[d]) continue;
@@ -127,6 +129,7 @@ std::vector<Face> FaceTracker::Update(double time_s,
       states_.push_back(State{det.box.cx(), det.box.cy(), det.box.w, det.box.h,
                               0, 0, 0, 0, now, det});
       tracks_.push_back(Track{next_id_++, det, now, 1, false});
+      tracks_.back().detection = static_cast<int>(d);
       matched.push_back(true);
     }
   }

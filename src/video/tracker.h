@@ -58,6 +58,9 @@ struct Track {
   double last_detected_s = 0;
   int detections = 0;     // detections matched so far
   bool coasting = false;  // not detected at the last Update()
+  // Index in the last Update()'s detections of the one that joined (or
+  // started) this track; -1 when it was not detected then.
+  int detection = -1;
 };
 
 class FaceTracker {
@@ -69,8 +72,9 @@ class FaceTracker {
 
   // Advances to `time_s` (non-decreasing; a smaller value is treated as no
   // time passing) with this frame's `detections`, or null when the detector
-  // did not run on it. Returns the faces to cover: one per live track, a
-  // detected face's box never smaller than its detection.
+  // did not run on it. Returns the faces to cover: one per live track, in
+  // the order of tracks(), a detected face's box never smaller than its
+  // detection.
   std::vector<Face> Update(double time_s, const std::vector<Face>* detections);
 
   // Live tracks after the last Update().

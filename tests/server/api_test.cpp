@@ -3,8 +3,10 @@
 // y 20-220; its far corners are plain background.
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <cstdio>
 #include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <vector>
 
@@ -77,6 +79,51 @@ TEST_F(ApiTest, DetectTakesMultipartAndQuerySettings) {
   ASSERT_TRUE(strict);
   ASSERT_EQ(strict->status, 200) << strict->body;
   EXPECT_EQ(nlohmann::json::parse(strict->body)["faces"].size(), 0u);
+}
+
+// embed=1 (the page's "keep this person in every photo") adds each face's
+// embedding and the match distance; a mirrored copy of the photo gives an
+// embedding within that distance, so the page can match her across photos.
+TEST_F(ApiTest, DetectWithEmbedGivesEmbeddingsThatMatchAcrossPhotos) {
+  auto plain = client_->Post("/api/detect", png_, "image/png");
+  ASSERT_TRUE(plain);
+  ASSERT_EQ(plain->status, 200) << plain->body;
+  EXPECT_FALSE(nlohmann::json::parse(plain->body).contains("embeddings"));
+
+  auto embedded = [&](const std::string& bytes) {
+    httplib::MultipartFormDataItems items = {
+        {"image", bytes, "a.png", "image/png"}, {"embed", "1", "", ""}};
+    auto res = client_->Post("/api/detect", items);
+    EXPECT_TRUE(res);
+    EXPECT_EQ(res->status, 200) << res->body;
+    return nlohmann::json::parse(res->body);
+  };
+  const auto body = embedded(png_);
+  ASSERT_EQ(body["faces"].size(), 1u);
+  ASSERT_EQ(body["embeddings"].size(), 1u);
+  ASSERT_EQ(body["embeddings"][0].size(), 128u);
+  const double match = body["match_distance"].get<double>();
+  EXPECT_GT(match, 0.2);
+  EXPECT_LT(match, 1.0);
+
+  cv::Mat mirrored;
+  cv::flip(original_, mirrored, 1);
+  std::vector<uint8_t> png;
+  ASSERT_TRUE(cv::imencode(".png", mirrored, png));
+  const auto other = embedded(std::string(png.begin(), png.end()));
+  ASSERT_EQ(other["embeddings"].size(), 1u);
+  double sum = 0;
+  for (int i = 0; i < 128; ++i) {
+    const double d = body["embeddings"][0][i].get<double>() -
+                     other["embeddings"][0][i].get<double>();
+    sum += d * d;
+  }
+  EXPECT_LT(std::sqrt(sum), match);
+  EXPECT_GT(std::sqrt(sum), 0);  // a real embedding of another image
+
+  auto bad = client_->Post("/api/detect?embed=yes", png_, "image/png");
+  ASSERT_TRUE(bad);
+  EXPECT_EQ(bad->status, 400) << bad->body;
 }
 
 TEST_F(ApiTest, AnonymizeHidesTheFaceAndKeepsTheBackground) {

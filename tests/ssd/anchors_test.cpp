@@ -7,9 +7,9 @@
 #include <algorithm>
 #include <cmath>
 
+#include "infer/tfjs_weights.h"
 #include "ssd/embedded.h"
 #include "ssd/ssd_mobilenet.h"
-#include "ssd/weights.h"
 
 namespace faceveil::ssd {
 namespace {

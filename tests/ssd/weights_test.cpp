@@ -1,12 +1,11 @@
 // The face-api weight loader: dequantization, and files that are not what
 // they claim.
-#include "ssd/weights.h"
-
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
+#include "infer/tfjs_weights.h"
 #include "ssd/embedded.h"
 #include "ssd/ssd_mobilenet.h"
 

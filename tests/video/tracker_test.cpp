@@ -181,5 +181,31 @@ TEST(FaceTrackerTest, TimeGoingBackwardsIsNoTimeAndResetForgets) {
   EXPECT_TRUE(tracker.Update(1.04, &none).empty());
 }
 
+// The video job hands each track the identity evidence of the detection
+// that joined it (per-track keep/hide decisions), so the index must name
+// that detection, in any order of the detections, and -1 between them.
+TEST(FaceTrackerTest, EachTrackNamesTheDetectionThatJoinedIt) {
+  FaceTracker tracker({});
+  std::vector<Face> first = {MakeFace(100, 100, 50), MakeFace(400, 300, 60)};
+  tracker.Update(0.0, &first);
+  ASSERT_EQ(tracker.tracks().size(), 2u);
+  EXPECT_EQ(tracker.tracks()[0].detection, 0);
+  EXPECT_EQ(tracker.tracks()[1].detection, 1);
+  // The same faces listed the other way round, and a new one.
+  std::vector<Face> swapped = {MakeFace(402, 300, 60), MakeFace(700, 100, 40),
+                               MakeFace(101, 100, 50)};
+  tracker.Update(0.04, &swapped);
+  ASSERT_EQ(tracker.tracks().size(), 3u);
+  for (const Track& t : tracker.tracks()) {
+    ASSERT_GE(t.detection, 0);
+    const Box& joined = swapped[t.detection].box;
+    EXPECT_NEAR(joined.cx(), t.face.box.cx(), 5) << "track " << t.id;
+  }
+  EXPECT_EQ(tracker.tracks()[0].detection, 2);  // track 1: the face at 100
+  EXPECT_EQ(tracker.tracks()[1].detection, 0);
+  tracker.Update(0.08, nullptr);
+  for (const Track& t : tracker.tracks()) EXPECT_EQ(t.detection, -1);
+}
+
 }  // namespace
 }  // namespace faceveil::video

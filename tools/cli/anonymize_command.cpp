@@ -12,6 +12,7 @@
 #include "faceveil/batch.h"
 #include "faceveil/pipeline.h"
 #include "faceveil/settings.h"
+#include "people_options.h"
 #include "setting_flags.h"
 #include "stop_signals.h"
 
@@ -24,6 +25,7 @@ struct AnonymizeArgs {
   std::vector<std::string> inputs;
   std::string output;
   SettingFlags settings;
+  PeopleArgs people;
   CLI::App* cmd = nullptr;  // to ask which flags were given
 };
 
@@ -57,6 +59,15 @@ int RunAnonymize(AnonymizeArgs& args) {
   }
   Status valid = ValidateDetectorOptions(args.pipeline.detector);
   if (!valid.ok()) return usage(valid.message());
+  Status people_valid = ValidatePeopleArgs(args.people);
+  if (!people_valid.ok()) return usage(people_valid.message());
+  // Shared by the photo and the video pipeline, filled once the photo
+  // pipeline's detector can find the reference faces.
+  std::shared_ptr<PeopleFilter> people;
+  if (WantsPeople(args.people)) {
+    people = std::make_shared<PeopleFilter>();
+    args.pipeline.people = people;
+  }
   if (args.output.empty() && !args.batch.in_place) {
     return usage("say where the results go: -o OUTPUT (or --in-place)");
   }
@@ -75,6 +86,16 @@ int RunAnonymize(AnonymizeArgs& args) {
   // networks the pipeline has loaded.
   if (args.cmd->count("--detector") == 0) {
     args.batch.video_models = DetectorModels::kBlazeFace;
+  }
+  if (people != nullptr) {
+    // Before any output: a bad reference photo stops the run.
+    Status filled = FillPeopleFilter(args.people, **pipeline, people.get());
+    if (!filled.ok()) {
+      std::cerr << "faceveil anonymize: " << filled.message() << "\n";
+      // A model that does not load is a failure; a bad reference photo,
+      // a bad command line.
+      return people->identifier == nullptr ? kExitFailures : kExitUsage;
+    }
   }
   auto summary = RunBatch(**pipeline, args.inputs, args.output, args.batch);
   if (!summary.ok()) return usage(summary.status().message());
@@ -118,6 +139,7 @@ void AddAnonymizeCommand(CLI::App& app, int* exit_code) {
   cmd->add_flag("-q,--quiet", args->batch.quiet,
                 "No progress, no summary (failures are still reported)");
   args->settings.AddTo(cmd);
+  AddPeopleOptions(cmd, &args->people);
   AddDetectionOptions(cmd, &args->pipeline.detector);
   cmd->add_option("--max-pixels", args->pipeline.decode.max_pixels,
                   "Refuse images with more pixels than this (decompression "
@@ -151,13 +173,16 @@ void AddAnonymizeCommand(CLI::App& app, int* exit_code) {
       "# whole folder, mirrored\n"
       "  faceveil anonymize *.jpg -o out/ --style pixelate --report "
       "faces.jsonl\n"
-      "  faceveil anonymize clip.mp4 -o clip-anon.mp4\n\n"
+      "  faceveil anonymize clip.mp4 -o clip-anon.mp4\n"
+      "  faceveil anonymize party/ -o party-anon/ --keep-person me.jpg "
+      "--keep-person us.jpg#2\n"
+      "      # everyone hidden but me and face 2 of us.jpg\n\n"
       "Nothing but the outputs is written; inputs are never changed unless\n"
       "--in-place is given. Outputs carry no GPS position, camera serial,\n"
       "owner name or thumbnail. Exit status: 0 all done, 1 some files "
       "failed\nor an input folder held no photo or video, 2 bad command "
       "line.\n\n" +
-      DetectionOptionsHelp() + VideoHelp());
+      DetectionOptionsHelp() + PeopleOptionsHelp() + VideoHelp());
   cmd->callback([args, exit_code] { *exit_code = RunAnonymize(*args); });
 }
 

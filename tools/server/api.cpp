@@ -179,6 +179,18 @@ void AddSetting(nlohmann::json& list, const std::string& group,
 
 }  // namespace
 
+Result<const FaceIdentifier*> LazyIdentifier::Get() {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (identifier_ == nullptr) {
+    auto created = FaceIdentifier::Create({});
+    if (!created.ok()) {
+      return created.status().WithContext("loading the face recognition model");
+    }
+    identifier_ = std::move(created).value();
+  }
+  return identifier_.get();
+}
+
 void SetError(httplib::Response& res, int status, const std::string& message) {
   res.status = status;
   res.set_content(ErrorJson(message), "application/json");
@@ -216,6 +228,24 @@ void HandleDetect(ApiContext& ctx, const httplib::Request& req,
                   httplib::Response& res) {
   auto settings = RequestSettings(req);
   if (!settings.ok()) return SetStatusError(res, settings.status());
+  // "embed" asks for the faces' embeddings; it selects no pipeline.
+  bool embed = false;
+  if (auto it = settings->find("embed"); it != settings->end()) {
+    if (it->second != "0" && it->second != "1") {
+      return SetError(res, 400, "embed must be 0 or 1");
+    }
+    embed = it->second == "1";
+    settings->erase(it);
+  }
+  const FaceIdentifier* identifier = nullptr;
+  if (embed) {
+    if (ctx.identifier == nullptr) {
+      return SetError(res, 400, "this server does not give embeddings");
+    }
+    auto loaded = ctx.identifier->Get();
+    if (!loaded.ok()) return SetStatusError(res, loaded.status());
+    identifier = *loaded;
+  }
   auto upload = RequestImage(req);
   if (!upload.ok()) return SetStatusError(res, upload.status());
   auto options = ctx.pipelines->Resolve(*settings);
@@ -226,7 +256,11 @@ void HandleDetect(ApiContext& ctx, const httplib::Request& req,
   if (!ticket) return;
   auto pipeline = ctx.pipelines->Get(*settings);
   if (!pipeline.ok()) return SetStatusError(res, pipeline.status());
-  auto report = (*pipeline)->Detect(upload->bytes, *options, watch->watcher);
+  auto report = identifier != nullptr
+                    ? (*pipeline)->DetectWithEmbeddings(
+                          upload->bytes, *options, *identifier, watch->watcher)
+                    : (*pipeline)->Detect(upload->bytes, *options,
+                                          watch->watcher);
   if (!report.ok()) return SetPhotoError(res, report.status());
   res.status = 200;
   res.set_content(DetectResponseJson(*report), "application/json");

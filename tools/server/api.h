@@ -9,13 +9,28 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
+#include <mutex>
 #include <string>
 
+#include "faceveil/identity.h"
 #include "pipeline_cache.h"
 #include "progress_board.h"
 #include "work_gate.h"
 
 namespace faceveil::server {
+
+// The face recognition model for /api/detect?embed=1, loaded by the first
+// request that asks (most never do) and shared read-only afterwards.
+class LazyIdentifier {
+ public:
+  // Thread-safe; a failed load is retried by the next request.
+  Result<const FaceIdentifier*> Get();
+
+ private:
+  std::mutex mu_;
+  std::unique_ptr<FaceIdentifier> identifier_;  // guarded by mu_
+};
 
 // What the handlers share; owned by the Server, outliving every request.
 struct ApiContext {
@@ -30,6 +45,8 @@ struct ApiContext {
   // True once the client of the request on the calling thread has gone;
   // work then stops between stages and tiles. Unset: never.
   std::function<bool()> client_gone;
+  // For /api/detect?embed=1; null: such requests get 400.
+  LazyIdentifier* identifier = nullptr;
 };
 
 // GET /api/settings's body: every listed setting (AllSettings(),
@@ -44,7 +61,9 @@ std::string BuildSettingsJson(const PipelineOptions& base,
 void SetError(httplib::Response& res, int status, const std::string& message);
 
 // POST /api/detect: body = image bytes, or multipart field "image";
-// settings as query parameters (or multipart fields).
+// settings as query parameters (or multipart fields). With embed=1 the
+// answer also has each face's embedding and the match distance, for the
+// page to match faces across photos; they live in the answer only.
 void HandleDetect(ApiContext& ctx, const httplib::Request& req,
                   httplib::Response& res);
 

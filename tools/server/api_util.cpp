@@ -108,12 +108,39 @@ Result<std::vector<Face>> ParseFaces(std::string_view json) {
   return faces;
 }
 
+namespace {
+
+// ',"embeddings":[[...128 numbers], null, ...],"match_distance":0.35' when
+// the report has embeddings (null for a face too small to embed), else "".
+// 5 decimals: finer digits change no distance that matters.
+std::string EmbeddingsJson(const ImageReport& report) {
+  if (report.identities.size() != report.faces.size()) return "";
+  nlohmann::json list = nlohmann::json::array();
+  for (const FaceIdentity& id : report.identities) {
+    if (!id.embedded) {
+      list.push_back(nullptr);
+      continue;
+    }
+    nlohmann::json values = nlohmann::json::array();
+    for (float v : id.embedding.values) {
+      values.push_back(std::round(v * 1e5) / 1e5);
+    }
+    list.push_back(std::move(values));
+  }
+  char distance[32];
+  std::snprintf(distance, sizeof distance, "%.4f", DefaultMatchDistance());
+  return ",\"embeddings\":" + list.dump() + ",\"match_distance\":" + distance;
+}
+
+}  // namespace
+
 std::string DetectResponseJson(const ImageReport& report) {
   char ms[32];
   std::snprintf(ms, sizeof ms, "%.2f", report.detect_ms);
   return "{\"width\":" + std::to_string(report.width) +
          ",\"height\":" + std::to_string(report.height) +
-         ",\"faces\":" + FacesToJson(report.faces) + ",\"ms\":" + ms + "}";
+         ",\"faces\":" + FacesToJson(report.faces) + ",\"ms\":" + ms +
+         EmbeddingsJson(report) + "}";
 }
 
 const char* MimeTypeFor(ImageFormat format) {

@@ -187,6 +187,7 @@ struct Server::Impl {
   std::unique_ptr<PipelineCache> pipelines;
   std::unique_ptr<WorkGate> gate;
   std::unique_ptr<ProgressBoard> progress;
+  LazyIdentifier identifier;  // for /api/detect?embed=1
   ApiContext api;
   HttpServer http;
   int port = 0;
@@ -381,6 +382,7 @@ Result<std::unique_ptr<Server>> Server::Create(const ServerOptions& options) {
   // abandoned that are still finishing their current tile.
   impl->progress = std::make_unique<ProgressBoard>(2 * (jobs + queued));
   impl->api.progress = impl->progress.get();
+  impl->api.identifier = &impl->identifier;
   impl->api.client_gone = [] {
     return t_request != nullptr && PeerHasGone(t_request->socket());
   };

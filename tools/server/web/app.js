@@ -3,6 +3,7 @@
 // faceveil program on this machine) and nowhere else.
 import { makeZip } from './zip.js';
 import { setupReview, refreshReview } from './review.js';
+import { setupPeople, setMatchDistance, applyPeopleTo, clearPeople } from './people.js';
 
 const $ = (selector, root = document) => root.querySelector(selector);
 
@@ -281,6 +282,8 @@ function setStatus(item, text, failed = false) {
 function snapshot(item) {
   item.history.push({
     faces: item.faces?.map(f => f.hidden) ?? null,
+    // Which chosen person decided each face (its badge), undone with it.
+    persons: item.faces?.map(f => f.person) ?? null,
     regions: item.regions.map(r => ({ ...r })),
   });
   if (item.history.length > 100) item.history.shift();
@@ -377,13 +380,18 @@ async function process(item) {
         setStatus(item, 'Finding faces…');
         const body = new FormData();
         body.append('image', item.file, item.file.name);
+        // Each face's embedding, to match people across the photos.
+        body.append('embed', '1');
         response = await post(item, '/api/detect', body, controller.signal);
         if (response.ok) {
           const report = await response.json();
           if (version !== item.version) return;
           item.width = report.width;
           item.height = report.height;
-          item.faces = report.faces.map(face => ({ face, hidden: true }));
+          item.faces = report.faces.map((face, i) => (
+              { face, hidden: true, embedding: report.embeddings?.[i] ?? null }));
+          setMatchDistance(report.match_distance);
+          applyPeopleTo(item);
         }
       }
       if (!response || response.ok) {
@@ -575,7 +583,11 @@ async function trySample() {
 async function main() {
   setupDrop();
   $('#download-all').addEventListener('click', downloadAll);
-  $('#clear').addEventListener('click', () => [...state.items].forEach(removeItem));
+  $('#clear').addEventListener('click', () => {
+    [...state.items].forEach(removeItem);
+    clearPeople();
+  });
+  setupPeople({ items: () => state.items, change: (item, fn) => item.review.change(fn) });
   $('#try-sample').addEventListener('click', trySample);
   // On a phone the settings start folded, one line above the photos.
   if (matchMedia('(max-width: 820px)').matches) $('#settings-panel').open = false;

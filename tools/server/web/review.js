@@ -5,6 +5,8 @@
 // the original, and zoom with pan. app.js owns the requests; this file
 // changes item.faces and item.regions and asks for a new render.
 
+import { addPerson, personOf, canChoose } from './people.js';
+
 const $ = (selector, root) => root.querySelector(selector);
 const ZOOM_STEP = 1.5;
 const MAX_ZOOM = 8;
@@ -42,7 +44,7 @@ function placeBox(el, box, item) {
 function entries(item) {
   const faces = (item.faces ?? []).map((entry, i) => ({
     key: `f${i}`, entry, box: entry.face.box, kind: 'face', what: `Face ${i + 1}`,
-    short: String(i + 1) }));
+    short: String(i + 1), index: i }));
   const areas = item.regions.map((entry, i) => ({
     key: `r${entry.id}`, entry, box: entry.box, kind: 'region', what: `Area ${i + 1}`,
     short: `A${i + 1}` }));
@@ -95,6 +97,7 @@ export function setupReview(item, { schedule, snapshot }) {
     const last = item.history.pop();
     if (!last) return;
     if (last.faces && item.faces) last.faces.forEach((h, i) => { if (item.faces[i]) item.faces[i].hidden = h; });
+    if (last.persons && item.faces) last.persons.forEach((p, i) => { if (item.faces[i]) item.faces[i].person = p; });
     item.regions = last.regions;
     schedule(item);
   });
@@ -237,14 +240,17 @@ export function refreshReview(item) {
   });
   for (const button of boxes) {
     const e = byKey.get(button.dataset.key);
-    button.className = `box ${e.kind}${e.entry.hidden ? '' : ' kept'}`;
-    $('.num', button).textContent = e.short;
+    const person = e.kind === 'face' ? personOf(e.entry) : null;
+    button.className = `box ${e.kind}${e.entry.hidden ? '' : ' kept'}${person ? ' person' : ''}`;
+    // A face matched to a chosen person carries its badge ("3 · P1").
+    $('.num', button).textContent = person ? `${e.short} · ${person.short}` : e.short;
     button.setAttribute('aria-pressed', String(e.entry.hidden));
     const state = e.entry.hidden ? 'hidden' : 'visible';
     button.setAttribute('aria-label',
         `${e.what}, ${state}. Press to ${e.entry.hidden ? 'show' : 'hide'} it.` +
-        (e.kind === 'region' ? ' Delete removes it.' : ''));
-    button.title = `${e.what}: ${state}`;
+        (e.kind === 'region' ? ' Delete removes it.' : '') +
+        (person ? ` Matched to ${person.words}.` : ''));
+    button.title = `${e.what}: ${state}${person ? ` (${person.words})` : ''}`;
     placeBox(button, e.box, item);
   }
 
@@ -272,7 +278,10 @@ export function refreshReview(item) {
   for (const li of rows) {
     const e = byKey.get(li.dataset.key);
     li.className = e.entry.hidden ? 'is-hidden' : 'is-visible';
-    $('.label', li).textContent = `${e.what}: ${e.entry.hidden ? 'hidden' : 'visible'}`;
+    const person = e.kind === 'face' ? personOf(e.entry) : null;
+    $('.label', li).textContent = `${e.what}: ${e.entry.hidden ? 'hidden' : 'visible'}` +
+        (person ? ` (${person.words})` : '');
+    personButtons(item, li, e);
     const toggle = $('.toggle', li);
     toggle.textContent = e.entry.hidden ? 'Show' : 'Hide';
     toggle.setAttribute('aria-label', `${e.entry.hidden ? 'Show' : 'Hide'} ${e.what.toLowerCase()}`);
@@ -289,6 +298,30 @@ export function refreshReview(item) {
       li.append(del);
     }
     if (del) del.setAttribute('aria-label', `Delete ${e.what.toLowerCase()}`);
+  }
+}
+
+// "Keep this person in every photo" and "Hide this person everywhere" on a
+// face that could be recognised (people.js does the matching).
+function personButtons(item, li, e) {
+  const wanted = e.kind === 'face' && canChoose(e.entry);
+  for (const [cls, mode, text] of [
+    ['keep-person', 'keep', 'Keep this person in every photo'],
+    ['hide-person', 'hide', 'Hide this person everywhere']]) {
+    let b = $(`.${cls}`, li);
+    if (!wanted) { b?.remove(); continue; }
+    if (!b) {
+      b = document.createElement('button');
+      b.type = 'button';
+      b.className = cls;
+      b.textContent = text;
+      b.addEventListener('click', () => {
+        const x = entries(item).find(y => y.key === li.dataset.key);
+        if (x?.kind === 'face') addPerson(item, x.index, mode);
+      });
+      li.append(b);
+    }
+    b.setAttribute('aria-label', `${text}: ${e.what.toLowerCase()}`);
   }
 }
 

@@ -2,8 +2,8 @@
 // a JSON manifest naming each tensor (shape, dtype, optional affine
 // quantization) and one binary file holding the tensors back to back in the
 // manifest's order.
-#ifndef FACEVEIL_SSD_WEIGHTS_H_
-#define FACEVEIL_SSD_WEIGHTS_H_
+#ifndef FACEVEIL_INFER_TFJS_WEIGHTS_H_
+#define FACEVEIL_INFER_TFJS_WEIGHTS_H_
 
 #include <cstdint>
 #include <map>
@@ -14,7 +14,7 @@
 
 #include "faceveil/status.h"
 
-namespace faceveil::ssd {
+namespace faceveil {
 
 // One float tensor, dequantized; `values` holds product(shape) numbers in
 // the manifest's (row-major, TensorFlow) layout.
@@ -29,7 +29,7 @@ using WeightMap = std::map<std::string, WeightTensor, std::less<>>;
 
 struct WeightLimits {
   // A manifest naming more tensors than this is rejected (face-api's SSD
-  // has 151).
+  // has 151, its recognition network 117).
   size_t max_tensors = 4096;
   // A tensor with more elements than this is rejected (the largest of the
   // SSD has about 1 M).
@@ -50,6 +50,6 @@ Result<const WeightTensor*> FindTensor(const WeightMap& map,
                                        std::string_view name,
                                        const std::vector<int>& shape);
 
-}  // namespace faceveil::ssd
+}  // namespace faceveil
 
-#endif  // FACEVEIL_SSD_WEIGHTS_H_
+#endif  // FACEVEIL_INFER_TFJS_WEIGHTS_H_

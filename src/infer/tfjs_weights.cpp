@@ -1,10 +1,10 @@
-#include "ssd/weights.h"
+#include "infer/tfjs_weights.h"
 
 #include <cstring>
 #include <exception>
 #include <nlohmann/json.hpp>
 
-namespace faceveil::ssd {
+namespace faceveil {
 namespace {
 
 using nlohmann::json;
@@ -171,4 +171,4 @@ Result<const WeightTensor*> FindTensor(const WeightMap& map,
   return &it->second;
 }
 
-}  // namespace faceveil::ssd
+}  // namespace faceveil

@@ -1,0 +1,100 @@
+// FaceIdentifier at one thread: the cost of one face (landmarks, alignment,
+// descriptor) on the astronaut portrait, its two networks alone, and the
+// model load (dequantize + build and probe both networks).
+//
+//   build/bench/identify_bench --benchmark_min_time=2
+#include <benchmark/benchmark.h>
+
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include "identify/identifier.h"
+
+namespace faceveil::identify {
+namespace {
+
+const cv::Mat& Portrait() {
+  static const cv::Mat photo = [] {
+    cv::Mat p =
+        cv::imread(std::string(FACEVEIL_TESTDATA_DIR) + "/astronaut.png");
+    if (p.empty()) p = cv::Mat(512, 512, CV_8UC3, cv::Scalar::all(128));
+    return p;
+  }();
+  return photo;
+}
+
+std::unique_ptr<Identifier> Load(benchmark::State& state) {
+  cv::setNumThreads(1);
+  Result<std::unique_ptr<Identifier>> id = Identifier::Create(
+      {}, EmbeddedLandmarkModel(), EmbeddedRecognitionModel());
+  if (!id.ok()) {
+    state.SkipWithError(id.status().ToString().c_str());
+    return nullptr;
+  }
+  return std::move(id).value();
+}
+
+// The astronaut's face (BlazeFace's box, rounded).
+Face AstronautFace() {
+  Face f;
+  f.box = {170, 50, 120, 130};
+  f.has_keypoints = false;
+  return f;
+}
+
+void BM_EmbedFace(benchmark::State& state) {
+  std::unique_ptr<Identifier> id = Load(state);
+  if (id == nullptr) return;
+  for (auto _ : state) {
+    Result<FaceEmbedding> e = id->Embed(Portrait(), AstronautFace());
+    if (!e.ok()) {
+      state.SkipWithError(e.status().ToString().c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(e->values[0]);
+  }
+}
+BENCHMARK(BM_EmbedFace)->Unit(benchmark::kMillisecond);
+
+void BM_LandmarksOnly(benchmark::State& state) {
+  std::unique_ptr<Identifier> id = Load(state);
+  if (id == nullptr) return;
+  for (auto _ : state) {
+    Result<Landmarks> l =
+        FindLandmarks(id->landmark_net(), Portrait(), AstronautFace().box);
+    if (!l.ok()) {
+      state.SkipWithError(l.status().ToString().c_str());
+      return;
+    }
+    benchmark::DoNotOptimize((*l)[0].x);
+  }
+}
+BENCHMARK(BM_LandmarksOnly)->Unit(benchmark::kMillisecond);
+
+void BM_DescriptorOnly(benchmark::State& state) {
+  std::unique_ptr<Identifier> id = Load(state);
+  if (id == nullptr) return;
+  for (auto _ : state) {
+    Result<FaceEmbedding> e = id->EmbedSquare(Portrait(), Square{160, 40, 150});
+    if (!e.ok()) {
+      state.SkipWithError(e.status().ToString().c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(e->values[0]);
+  }
+}
+BENCHMARK(BM_DescriptorOnly)->Unit(benchmark::kMillisecond);
+
+void BM_IdentifierLoad(benchmark::State& state) {
+  cv::setNumThreads(1);
+  for (auto _ : state) {
+    std::unique_ptr<Identifier> id = Load(state);
+    benchmark::DoNotOptimize(id.get());
+  }
+}
+BENCHMARK(BM_IdentifierLoad)->Unit(benchmark::kMillisecond);
+
+}  // namespace
+}  // namespace faceveil::identify
+
+BENCHMARK_MAIN();

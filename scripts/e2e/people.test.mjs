@@ -1,0 +1,109 @@
+// "Keep this person in every photo" and "Hide this person everywhere" in
+// real headless Chromium: three photos (the sample photo, the astronaut
+// portrait as a JPEG; astronaut.png; Messi); choosing the
+// astronaut in one photo keeps or hides her in both, leaves Messi as he
+// was, shows the choice (badges, the list of chosen people) and can be
+// taken back (Remove, Undo).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import { ASTRONAUT, MESSI, external, openPage, settled } from './helpers.mjs';
+
+const cards = '.card';
+
+// Mean difference, inside the astronaut's face, between the picture card
+// `n` (0-based) shows and astronaut.png.
+async function faceDiff(page, n) {
+  const original = (await fs.readFile(ASTRONAUT)).toString('base64');
+  return page.evaluate(async ({ original, n }) => {
+    const pixels = async (source) => {
+      const bitmap = await createImageBitmap(source, { colorSpaceConversion: 'none' });
+      const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+      const ctx = canvas.getContext('2d', { willReadFrequently: true });
+      ctx.drawImage(bitmap, 0, 0);
+      return ctx.getImageData(200, 100, 50, 50).data;
+    };
+    const bytes = Uint8Array.from(atob(original), (c) => c.charCodeAt(0));
+    const img = document.querySelectorAll('.card .preview')[n];
+    await img.decode();
+    const [a, b] = [await pixels(img), await pixels(new Blob([bytes]))];
+    let sum = 0;
+    for (let i = 0; i < a.length; i++) if (i % 4 !== 3) sum += Math.abs(a[i] - b[i]);
+    return sum / (a.length * 3 / 4);
+  }, { original, n });
+}
+
+// Whether each card's first face marker shows the face ('kept') and
+// carries a person's badge.
+async function firstFaces(page) {
+  return page.$$eval(`${cards}`, (all) => all.map((card) => {
+    const box = card.querySelector('.box.face');
+    return box ? { kept: box.classList.contains('kept'),
+                   person: box.classList.contains('person'),
+                   text: box.textContent } : null;
+  }));
+}
+
+test('keep and hide a person in every photo, then take it back', async () => {
+  const { page, errors } = await openPage();
+  // The sample first: its button goes once a photo is on the page.
+  await page.getByRole('button', { name: 'Try a sample photo' }).click();
+  await settled(page, 1);
+  await page.setInputFiles('#file-input', [ASTRONAUT, MESSI]);
+  await settled(page, 3);
+  assert.equal(await page.locator('#people').isVisible(), false);
+  assert.ok(await faceDiff(page, 1) > 5, 'her face starts hidden');
+
+  // Keep the astronaut of astronaut.png: kept in the sample photo too.
+  const first = page.locator(cards).nth(1);
+  await first.locator('.face-list summary').click();
+  await first.getByRole('button', { name: 'Keep this person in every photo: face 1' }).click();
+  await settled(page, 3);
+  let faces = await firstFaces(page);
+  assert.deepEqual(faces.map(f => f.kept), [true, true, false]);
+  assert.deepEqual(faces.map(f => f.person), [true, true, false]);
+  assert.match(faces[1].text, /P1/);
+  assert.ok(await faceDiff(page, 1) < 2, 'her face is shown as it was');
+  const people = page.locator('#people');
+  assert.ok(await people.isVisible());
+  assert.match(await people.textContent(),
+               /Person 1 \(astronaut\.png, face 1\): kept visible in every photo, 2 faces/);
+  assert.match(await first.locator('.face-list li .label').first().textContent(),
+               /Face 1: visible \(person 1, kept in every photo\)/);
+
+  // Remove takes it back: hidden again everywhere.
+  await page.getByRole('button', { name: 'Remove person 1' }).click();
+  await settled(page, 3);
+  faces = await firstFaces(page);
+  assert.deepEqual(faces.map(f => f.kept), [false, false, false]);
+  assert.deepEqual(faces.map(f => f.person), [false, false, false]);
+  assert.equal(await people.isVisible(), false);
+  assert.ok(await faceDiff(page, 1) > 5, 'her face is hidden again');
+
+  // Show everyone, then hide the astronaut (chosen in the sample photo)
+  // everywhere: Messi stays shown.
+  for (let n = 0; n < 3; n++) {
+    await page.locator(cards).nth(n).getByRole('button', { name: 'Show all' }).click();
+  }
+  await settled(page, 3);
+  await page.locator(cards).nth(0).locator('.face-list summary').click();
+  await page.locator(cards).nth(0)
+      .getByRole('button', { name: 'Hide this person everywhere: face 1' }).click();
+  await settled(page, 3);
+  faces = await firstFaces(page);
+  assert.deepEqual(faces.map(f => f.kept), [false, false, true]);
+  assert.match(await people.textContent(), /Person 2 \(sample-astronaut\.jpg, face 1\): hidden everywhere, 2 faces/);
+  assert.ok(await faceDiff(page, 1) > 5, 'hidden in astronaut.png too');
+
+  // Undo on one photo takes the change back there only.
+  await first.getByRole('button', { name: 'Undo' }).click();
+  await settled(page, 3);
+  faces = await firstFaces(page);
+  assert.deepEqual(faces.map(f => f.kept), [false, true, true]);
+  // The badge goes with the change it came with.
+  assert.deepEqual(faces.map(f => f.person), [true, false, false]);
+
+  assert.deepEqual(errors, []);
+  assert.deepEqual(external, []);
+  await page.close();
+});
