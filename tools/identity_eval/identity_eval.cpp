@@ -211,7 +211,8 @@ void FalseKeep(const Identifier& id, const std::vector<Photo>& photos,
           if (faces[j].clarity < gate) continue;
           const float h = std::min(faces[i].h, faces[j].h);
           const float d = FaceIdentifier::Distance(faces[i].e, faces[j].e);
-          bins[BinOf(h)].distances.push_back(d);
+          // Detector boxes may be shorter than the smallest bin.
+          if (BinOf(h) >= 0) bins[BinOf(h)].distances.push_back(d);
           if (h >= 24) bins[kNumBins].distances.push_back(d);
         }
       }
