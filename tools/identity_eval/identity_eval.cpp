@@ -7,7 +7,8 @@
 // 1. False keep: every face of one WIDER photo is a different person, so
 //    every pair of faces in a photo is a pair a reference face must not
 //    match. The share of pairs within each distance, by the smaller face's
-//    height (hand-labelled boxes).
+//    height (hand-labelled boxes; --detector-boxes: BlazeFace's boxes
+//    overlapping them, the boxes the product embeds).
 // 2. True keep: faces >= 40 px against themselves flipped, rescaled (0.5x,
 //    2x), blurred, JPEG-recompressed, brightened.
 // 3. Irreversibility: each face hidden by every style at strengths from
@@ -32,6 +33,7 @@
 #include <vector>
 
 #include "faceveil/anonymizer.h"
+#include "faceveil/detector.h"
 #include "identify/identifier.h"
 
 namespace faceveil::identify {
@@ -115,8 +117,36 @@ struct Embedded {
   FaceEmbedding e;
 };
 
+// Each hand-labelled box replaced by the detector's box overlapping it most
+// (IoU >= 0.3; boxes no detection overlaps are dropped): the boxes the
+// product embeds.
+std::vector<Box> DetectorBoxes(const Detector& detector, const cv::Mat& image,
+                               const std::vector<Box>& labelled) {
+  std::vector<Box> out;
+  Result<std::vector<Face>> found = detector.Detect(image);
+  if (!found.ok()) return out;
+  std::vector<bool> used(found->size());
+  for (const Box& b : labelled) {
+    float best = 0.3f;
+    int match = -1;
+    for (size_t i = 0; i < found->size(); ++i) {
+      const float iou = IoU(b, (*found)[i].box);
+      if (!used[i] && iou >= best) {
+        best = iou;
+        match = static_cast<int>(i);
+      }
+    }
+    if (match < 0) continue;
+    used[match] = true;  // one person, one detection
+    out.push_back((*found)[match].box);
+  }
+  return out;
+}
+
 // `id` must not check clarity: the tables apply each gate themselves.
-void FalseKeep(const Identifier& id, const std::vector<Photo>& photos) {
+// `detector` null: the hand-labelled boxes.
+void FalseKeep(const Identifier& id, const std::vector<Photo>& photos,
+               const Detector* detector) {
   std::vector<std::vector<Embedded>> per_photo;
   std::vector<int> faces_in_bin(kNumBins);
   int embedded = 0, failed = 0;
@@ -129,7 +159,10 @@ void FalseKeep(const Identifier& id, const std::vector<Photo>& photos) {
       continue;
     }
     std::vector<Embedded>& faces = per_photo.emplace_back();
-    for (const Box& b : p.boxes) {
+    const std::vector<Box> boxes =
+        detector == nullptr ? p.boxes
+                            : DetectorBoxes(*detector, image, p.boxes);
+    for (const Box& b : boxes) {
       const auto t0 = std::chrono::steady_clock::now();
       Result<FaceEmbedding> e = id.Embed(image, FaceOf(b));
       seconds +=
@@ -153,11 +186,13 @@ void FalseKeep(const Identifier& id, const std::vector<Photo>& photos) {
     }
   }
   std::printf(
-      "## False keep (different-person pairs within one WIDER photo)\n\n"
+      "## False keep (different-person pairs within one WIDER photo; %s "
+      "boxes)\n\n"
       "%d faces embedded (%d failed), %.1f ms per face (wall). Rows: the "
       "smaller face's height. Cells: share of pairs at or under the "
       "distance.\n\n",
-      embedded, failed, 1000 * seconds / std::max(1, embedded));
+      detector == nullptr ? "hand-labelled" : "BlazeFace's", embedded, failed,
+      1000 * seconds / std::max(1, embedded));
   const float gates[] = {0.0f, 0.5f, 0.55f, 0.6f, 0.65f, 0.7f};
   for (float gate : gates) {
     std::vector<Stats> bins(kNumBins + 1);  // the last: all >= 24 px
@@ -176,7 +211,8 @@ void FalseKeep(const Identifier& id, const std::vector<Photo>& photos) {
           if (faces[j].clarity < gate) continue;
           const float h = std::min(faces[i].h, faces[j].h);
           const float d = FaceIdentifier::Distance(faces[i].e, faces[j].e);
-          bins[BinOf(h)].distances.push_back(d);
+          // Detector boxes may be shorter than the smallest bin.
+          if (BinOf(h) >= 0) bins[BinOf(h)].distances.push_back(d);
           if (h >= 24) bins[kNumBins].distances.push_back(d);
         }
       }
@@ -388,12 +424,18 @@ int Main(int argc, char** argv) {
   int sample = 300;
   float clarity = kDefaultMinClarity;
   bool only_irreversibility = false;
+  bool only_false_keep = false;
+  bool detector_boxes = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--wider" && i + 1 < argc) {
       wider = argv[++i];
     } else if (a == "--dlib" && i + 1 < argc) {
       dlib = argv[++i];
+    } else if (a == "--detector-boxes") {
+      detector_boxes = true;
+    } else if (a == "--only-false-keep") {
+      only_false_keep = true;
     } else if (a == "--only-irreversibility") {
       only_irreversibility = true;
     } else if (a == "--clarity" && i + 1 < argc) {
@@ -401,9 +443,11 @@ int Main(int argc, char** argv) {
     } else if (a == "--sample" && i + 1 < argc) {
       sample = std::atoi(argv[++i]);
     } else {
-      std::fprintf(stderr,
-                   "usage: faceveil-identity-eval --wider DIR [--dlib DIR] "
-                   "[--sample N] [--clarity G] [--only-irreversibility]\n");
+      std::fprintf(
+          stderr,
+          "usage: faceveil-identity-eval --wider DIR [--dlib DIR] "
+          "[--sample N] [--clarity G] [--detector-boxes] [--only-false-keep | "
+          "--only-irreversibility]\n");
       return 2;
     }
   }
@@ -433,9 +477,22 @@ int Main(int argc, char** argv) {
       "# faceveil identity measurements\n\nMatch distance now: %.2f; "
       "clarity gate for the true keep and irreversibility: %.2f\n\n",
       DefaultMatchDistance(), clarity);
+  std::unique_ptr<Detector> detector;
+  if (detector_boxes) {
+    DetectorOptions d;
+    d.models = DetectorModels::kBlazeFace;  // the video default; photos add
+                                            // the SSD, whose boxes differ
+    Result<std::unique_ptr<Detector>> made = Detector::Create(d);
+    if (!made.ok()) {
+      std::fprintf(stderr, "error: %s\n", made.status().ToString().c_str());
+      return 1;
+    }
+    detector = std::move(made).value();
+  }
   if (!only_irreversibility) {
-    FalseKeep(**raw, photos);
+    FalseKeep(**raw, photos, detector.get());
     std::fflush(stdout);
+    if (only_false_keep) return 0;
     TrueKeep(**id, Sample(photos, 40, sample));
     std::fflush(stdout);
   }
