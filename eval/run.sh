@@ -35,7 +35,7 @@ configs=(
   "BlazeFace, preset thorough: whole + 384 + guided 192-px tiles (13 + ~22)|--detector blazeface --mode thorough --threshold 0.44"
   "SSD alone, balanced: full resolution (long side 1024)|--detector ssd --mode balanced"
   "SSD alone, thorough: 1024 + 2x2 tiles enlarged 1.6x|--detector ssd --mode thorough"
-  "ensemble, preset fast: BlazeFace fast + SSD at 640|--detector ensemble --mode fast"
+  "ensemble, preset fast: CrowdNet fast + SSD at 640|--detector ensemble --mode fast"
   "ensemble, preset balanced (the default): BlazeFace balanced + SSD at 1024|--detector ensemble --mode balanced"
   "ensemble, preset thorough: BlazeFace thorough + SSD 1024 and tiles|--detector ensemble --mode thorough"
   "CrowdNet, preset single: long side 640|--detector crowdnet --mode single"

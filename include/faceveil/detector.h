@@ -38,15 +38,19 @@ Result<ModelKind> ParseModelKind(const std::string& name);
 // How hard the detector looks. BlazeFace sees the whole image at 192x192
 // (128x128 for short range), so small faces in a large photo vanish; the
 // slower modes also look at overlapping tiles of the image at finer scales
-// and merge what they find. Figures per mode: eval/results.md.
+// and merge what they find. CrowdNet and the SSD look at the photo itself,
+// up to a size per mode. The ensemble per mode (src/detect/presets.cpp):
+// single CrowdNet alone at 640 px; fast CrowdNet at 1024 + the SSD at 640;
+// balanced BlazeFace's tiles + the SSD at 1024; thorough BlazeFace's
+// thorough tiles + the SSD at 1024 and on enlarged tiles. Figures per mode:
+// eval/results.md.
 enum class DetectionMode {
-  kSingle,    // whole image only, one inference: MediaPipe's own behaviour
-  kFast,      // whole image plus 2x2 tiles (faces >= ~2.5% of the image
-              // side); the ensemble's SSD at 640 px
-  kBalanced,  // whole image plus tiles down to min_face_px; the ensemble's
-              // SSD at full resolution (long side capped at 1024)
-  kThorough,  // adds finer tiles where a coarser level saw a small
-              // candidate; the ensemble's SSD also on 2x2 enlarged tiles
+  kSingle,    // whole image only, one inference
+  kFast,      // BlazeFace: whole image plus 2x2 tiles (faces >= ~2.5% of
+              // the image side)
+  kBalanced,  // BlazeFace: whole image plus tiles down to min_face_px
+  kThorough,  // BlazeFace: adds finer tiles where a coarser level saw a
+              // small candidate
 };
 
 // "single", "fast", "balanced", "thorough".
@@ -60,7 +64,8 @@ Result<DetectionMode> ParseDetectionMode(const std::string& name);
 // turned faces BlazeFace misses but costs far more (one 1024x768 pass is
 // about 0.5 s on one core; bench/ssd_bench.cpp). Figures: eval/results.md.
 enum class DetectorModels {
-  kEnsemble,   // both, merged with per-model score calibration
+  kEnsemble,   // the SSD with CrowdNet (single, fast) or BlazeFace
+               // (balanced, thorough), merged with per-model calibration
   kBlazeFace,  // BlazeFace only (the multi-scale tiling of DetectionMode)
   kSsd,        // the SSD only (its passes for the DetectionMode)
   kCrowdNet,   // faceveil's own detector (docs/CROWDNET.md): one pass at the
@@ -100,8 +105,8 @@ struct DetectOptions {
   // Which networks run; see DetectorModels. The ensemble finds the most
   // faces (eval/results.md) and is the default for photos; the CLI runs
   // video key frames with BlazeFace alone unless told otherwise (the SSD
-  // would cost every key frame ~0.5 s). kSingle always runs BlazeFace
-  // alone unless this is kSsd (then one SSD pass at 512, face-api's own).
+  // would cost every key frame ~0.5 s). A kSingle ensemble is CrowdNet
+  // alone; kSsd in kSingle is one SSD pass at 512, face-api's own.
   // A network the Detector has not loaded yet is loaded by the first call
   // that needs it, once.
   DetectorModels models = DetectorModels::kEnsemble;

@@ -129,16 +129,24 @@ class FaceDetector final : public Detector {
   // Loads what Detect(image, options_) needs, so that a bad model file or
   // bad tuning fails Create() rather than the first call.
   Status LoadDefaults() const {
-    if (options_.models == DetectorModels::kCrowdNet) {
-      return crowdnet_.Get().status();
+    const SsdPreset preset = SsdPresetFor(options_);
+    const bool ensemble = options_.models == DetectorModels::kEnsemble;
+    if (options_.models == DetectorModels::kCrowdNet ||
+        (ensemble && preset.partner == DetectorModels::kCrowdNet)) {
+      FACEVEIL_RETURN_IF_ERROR(crowdnet_.Get().status());
     }
-    if (options_.models != DetectorModels::kSsd) {
+    // A BlazeFace model file the caller named is checked now even when
+    // this mode's ensemble does not run BlazeFace.
+    if (options_.models == DetectorModels::kBlazeFace ||
+        (ensemble && preset.partner == DetectorModels::kBlazeFace) ||
+        (options_.models != DetectorModels::kSsd &&
+         !options_.model_file.empty())) {
       Result<const BlazeFace*> net = blazeface_.Get();
       if (!net.ok()) return net.status();
       MultiScaleOptions multiscale;
       FACEVEIL_RETURN_IF_ERROR(BlazeFacePasses(**net, options_, &multiscale));
     }
-    if (SsdPresetFor(options_).runs()) return ssd_.Get().status();
+    if (preset.runs()) return ssd_.Get().status();
     return Status::Ok();
   }
 
@@ -172,22 +180,23 @@ class FaceDetector final : public Detector {
                                           const DetectOptions& o) const {
     const float threshold = ScoreThreshold(o);
     if (o.models == DetectorModels::kCrowdNet) {
-      Result<const crowdnet::CrowdNet*> net = crowdnet_.Get();
-      if (!net.ok()) return net.status();
-      return crowdnet::DetectPasses(**net, image, CrowdNetPresetFor(o),
-                                    threshold, o.nms_iou_threshold);
+      return DetectCrowdNet(image, o, threshold);
     }
     const SsdPreset ssd_preset = SsdPresetFor(o);
-    const bool use_blazeface = o.models != DetectorModels::kSsd;
+    const bool ensemble = o.models == DetectorModels::kEnsemble;
+    // The SSD's partner in the ensemble (or BlazeFace alone).
+    const bool use_partner = o.models == DetectorModels::kBlazeFace || ensemble;
+    const bool partner_is_crowdnet =
+        ensemble && ssd_preset.partner == DetectorModels::kCrowdNet;
     const bool use_ssd = ssd_preset.runs();
-    const bool merge = use_blazeface && use_ssd;
+    const bool merge = use_partner && use_ssd;
     // How far below the threshold (in logit) a candidate may score and
     // still pass after the bonus for both models agreeing.
     const float headroom =
         std::max(0.0f, ssd_preset.merge.agreement_logit_bonus);
-    std::vector<Face> blazeface_faces, ssd_faces;
+    std::vector<Face> partner_faces, ssd_faces;
     const int parts = merge ? 2 : 1;
-    if (use_blazeface) {
+    if (use_partner) {
       // Each model keeps what can still reach the threshold once its
       // offset and the agreement bonus are applied.
       const float min_score =
@@ -196,9 +205,13 @@ class FaceDetector final : public Detector {
                            -ssd_preset.merge.blazeface_logit_offset - headroom)
               : threshold;
       WorkPart(0, parts);
-      Result<std::vector<Face>> found = DetectBlazeFace(image, o, min_score);
+      DetectOptions partner = o;
+      if (ensemble) partner.mode = ssd_preset.partner_mode;
+      Result<std::vector<Face>> found =
+          partner_is_crowdnet ? DetectCrowdNet(image, partner, min_score)
+                              : DetectBlazeFace(image, partner, min_score);
       if (!found.ok()) return found.status();
-      blazeface_faces = std::move(found).value();
+      partner_faces = std::move(found).value();
     }
     if (use_ssd) {
       const float min_score =
@@ -213,13 +226,21 @@ class FaceDetector final : public Detector {
       if (!found.ok()) return found.status();
       ssd_faces = std::move(found).value();
     }
-    if (!merge) return use_blazeface ? blazeface_faces : ssd_faces;
+    if (!merge) return use_partner ? partner_faces : ssd_faces;
     std::vector<Face> faces;
-    for (Face& f :
-         MergeEnsemble(blazeface_faces, ssd_faces, ssd_preset.merge)) {
+    for (Face& f : MergeEnsemble(partner_faces, ssd_faces, ssd_preset.merge)) {
       if (f.score >= threshold) faces.push_back(f);
     }
     return faces;
+  }
+
+  Result<std::vector<Face>> DetectCrowdNet(const cv::Mat& image,
+                                           const DetectOptions& o,
+                                           float min_score) const {
+    Result<const crowdnet::CrowdNet*> net = crowdnet_.Get();
+    if (!net.ok()) return net.status();
+    return crowdnet::DetectPasses(**net, image, CrowdNetPresetFor(o), min_score,
+                                  o.nms_iou_threshold);
   }
 
   Result<std::vector<Face>> DetectBlazeFace(const cv::Mat& image,

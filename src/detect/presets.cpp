@@ -69,17 +69,28 @@ MultiScaleOptions MultiScalePreset(const DetectOptions& options,
   return m;
 }
 
-// Calibration measured on all 394 images of WIDER FACE val (issue 8): each
-// model's detections saved at threshold 0.1 by `faceveil eval
-// --save-detections`, merged offline with MergeEnsemble over a grid of SSD
-// logit offsets, agreement bonuses and thresholds; the setting kept has the
-// highest privacy recall at <= 1 false positive per image. BlazeFace and
-// the SSD are about equally reliable once the SSD's logit is lowered by
-// 0.25; a face both models see gains 1.5 in logit, so a lone detection
-// needs a higher score than an agreed one (0.598 -> 0.632 recall in
-// balanced at the same false-positive rate). Privacy first: balanced runs
-// the SSD at full resolution despite its cost (~0.45 s of CPU per 1024-px
-// photo); fast takes 640 (~0.19 s). Figures: eval/results.md.
+// Which models the ensemble runs per mode, and how their scores merge.
+// Measured on all 394 images of WIDER FACE val: each model's detections
+// saved at threshold 0.1 by `faceveil eval --save-detections`, merged
+// offline by eval/merge_sweep.cpp (this same MergeEnsemble) over a grid of
+// SSD logit offsets, agreement bonuses and thresholds; the setting kept has
+// the highest privacy recall at <= 1 false positive per image. A face both
+// models see gains the bonus in logit, so a lone detection needs a higher
+// score than an agreed one.
+//
+// Privacy recall at <= 1 FP/image (CrowdNet run v5; eval/results.md):
+//   single:   CrowdNet at 640 alone            0.430 (BlazeFace alone 0.162)
+//   fast:     CrowdNet at 1024 + SSD at 640    0.606 (BlazeFace fast + SSD 640:
+//   0.471) balanced: BlazeFace balanced + SSD at 1024  0.633 (CrowdNet at 1024
+//   + SSD
+//             at 1024: 0.668; CrowdNet's own-resolution passes + SSD: 0.670)
+//   thorough: BlazeFace thorough + SSD 1024 and tiles  0.715 (CrowdNet
+//             thorough + SSD thorough 0.698; all three merged 0.725 for
+//             ~0.9 s more per photo: not worth it)
+// CrowdNet at 1024 costs ~45 ms of one core per 1024x768 photo, a third of
+// BlazeFace's 13 tiles and a tenth of its fast preset's time here. Privacy
+// first: balanced runs the SSD at full resolution despite its cost (~0.45 s of
+// CPU per 1024-px photo); fast takes 640 (~0.19 s).
 SsdPreset SsdPresetFor(const DetectOptions& o) {
   SsdPreset p;
   p.merge.iou_threshold = o.nms_iou_threshold;
@@ -89,28 +100,45 @@ SsdPreset SsdPresetFor(const DetectOptions& o) {
       o.models == DetectorModels::kCrowdNet) {
     return p;
   }
+  p.partner = DetectorModels::kCrowdNet;
+  p.partner_mode = DetectionMode::kFast;
   switch (o.mode) {
     case DetectionMode::kSingle:
-      // MediaPipe's behaviour: BlazeFace alone, unless only the SSD runs.
+      // One inference: CrowdNet alone, unless only the SSD runs.
+      p.partner_mode = DetectionMode::kSingle;
       if (ssd_only) p.passes.whole_long_side = 512;
       break;
     case DetectionMode::kFast:
+      // The SSD at 640 is the weaker model: alone it needs 2 logits more
+      // than CrowdNet to count, agreeing it adds evidence.
       p.passes.whole_long_side = 640;
+      p.merge.ssd_logit_offset = -2.0f;
+      p.merge.agreement_logit_bonus = 0.5f;
       break;
     case DetectionMode::kBalanced:
     case DetectionMode::kThorough:
-      // Full resolution up to 1024 (larger photos are shrunk, bounding the
-      // cost); thorough adds the 2x2 tiles enlarged 1.6x (faces under
-      // ~16 px are found only when enlarged).
+      // BlazeFace's tiles with the SSD at full resolution up to 1024
+      // (larger photos are shrunk, bounding the cost); thorough adds the
+      // SSD's 2x2 tiles enlarged 1.6x (faces under ~16 px are found only
+      // when enlarged). CrowdNet + SSD measures better in balanced (0.668
+      // vs 0.633) but misses blurred spectators BlazeFace's tiles find on
+      // messi5.jpg (tests/detect/detector_test.cpp): not yet the default.
+      p.partner = DetectorModels::kBlazeFace;
+      p.partner_mode = o.mode;
       p.passes.whole_long_side = 1024;
       p.passes.tiles = o.mode == DetectionMode::kThorough;
+      p.merge.ssd_logit_offset = -0.25f;
+      p.merge.agreement_logit_bonus = 1.5f;
       break;
+  }
+  // Tuning measures BlazeFace's passes (`faceveil eval --tune`): with it,
+  // BlazeFace is the SSD's partner in every mode.
+  if (!o.tuning.empty()) {
+    p.partner = DetectorModels::kBlazeFace;
+    p.partner_mode = o.mode;
   }
   if (o.ssd_long_side > 0 && p.runs())
     p.passes.whole_long_side = o.ssd_long_side;
-  p.merge.blazeface_logit_offset = 0;
-  p.merge.ssd_logit_offset = -0.25f;
-  p.merge.agreement_logit_bonus = 1.5f;
   return p;
 }
 

@@ -24,15 +24,20 @@ MultiScaleOptions MultiScalePreset(const DetectOptions& options,
 // about one false positive per image on WIDER FACE val (eval/results.md).
 float PresetScoreThreshold(DetectionMode mode);
 
-// The SSD's passes and the ensemble's calibration for one mode.
+// The SSD's passes and the ensemble's members and calibration for one mode.
 struct SsdPreset {
   ssd::PassOptions passes;
+  // The ensemble's other member, kBlazeFace or kCrowdNet (in the first slot
+  // of MergeEnsemble: merge.blazeface_logit_offset is its offset); its
+  // passes are its own preset for `partner_mode`.
+  DetectorModels partner = DetectorModels::kBlazeFace;
+  DetectionMode partner_mode = DetectionMode::kBalanced;
   EnsembleOptions merge;
   bool runs() const { return passes.whole_long_side > 0 || passes.tiles; }
 };
 
 // What the SSD runs for `options` (nothing for kBlazeFace, kCrowdNet and a
-// kSingle ensemble) and how the ensemble merges it with BlazeFace.
+// kSingle ensemble) and which model the ensemble merges it with, and how.
 SsdPreset SsdPresetFor(const DetectOptions& options);
 
 // CrowdNet's passes for `options.mode`.

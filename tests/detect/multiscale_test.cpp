@@ -206,6 +206,7 @@ std::vector<Face> DetectMultiScaleWith(DetectionMode mode,
                                        const cv::Mat& image) {
   DetectorOptions o;
   o.mode = mode;
+  o.models = DetectorModels::kBlazeFace;  // its tiling is what is tested
   o.score_threshold = 0.5f;
   auto d = Detector::Create(o);
   EXPECT_TRUE(d.ok()) << d.status().ToString();

@@ -109,7 +109,7 @@ TEST(PerCallOptionsTest, NetworksAreLoadedOnceAndOnlyWhenNeeded) {
   for (int i = 0; i < 2; ++i) {
     ASSERT_TRUE((*detector)
                     ->Detect(image, Options(DetectorModels::kEnsemble,
-                                            DetectionMode::kFast))
+                                            DetectionMode::kBalanced))
                     .ok());
     EXPECT_EQ(NetworkLoads() - before, 2);
   }
@@ -118,6 +118,14 @@ TEST(PerCallOptionsTest, NetworksAreLoadedOnceAndOnlyWhenNeeded) {
           ->Detect(image, Options(DetectorModels::kSsd, DetectionMode::kFast))
           .ok());
   EXPECT_EQ(NetworkLoads() - before, 2);
+  // A fast ensemble is CrowdNet + the SSD: CrowdNet comes in once.
+  for (int i = 0; i < 2; ++i) {
+    ASSERT_TRUE((*detector)
+                    ->Detect(image, Options(DetectorModels::kEnsemble,
+                                            DetectionMode::kFast))
+                    .ok());
+    EXPECT_EQ(NetworkLoads() - before, 3);
+  }
 }
 
 TEST(PerCallOptionsTest, BadCallOptionsAreRefused) {
