@@ -256,11 +256,11 @@ void HandleDetect(ApiContext& ctx, const httplib::Request& req,
   if (!ticket) return;
   auto pipeline = ctx.pipelines->Get(*settings);
   if (!pipeline.ok()) return SetStatusError(res, pipeline.status());
-  auto report = identifier != nullptr
-                    ? (*pipeline)->DetectWithEmbeddings(
-                          upload->bytes, *options, *identifier, watch->watcher)
-                    : (*pipeline)->Detect(upload->bytes, *options,
-                                          watch->watcher);
+  auto report =
+      identifier != nullptr
+          ? (*pipeline)->DetectWithEmbeddings(upload->bytes, *options,
+                                              *identifier, watch->watcher)
+          : (*pipeline)->Detect(upload->bytes, *options, watch->watcher);
   if (!report.ok()) return SetPhotoError(res, report.status());
   res.status = 200;
   res.set_content(DetectResponseJson(*report), "application/json");
