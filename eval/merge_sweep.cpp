@@ -94,7 +94,8 @@ int main(int argc, char** argv) {
   std::printf("b_offset\tbonus\tthreshold\trecall\tFP/image\n");
   faceveil::EnsembleOptions best_options;
   Point best;
-  for (float b_offset : {-2.5f, -2.0f, -1.5f, -1.0f, -0.5f, -0.25f, 0.0f, 0.25f, 0.5f}) {
+  for (float b_offset :
+       {-2.5f, -2.0f, -1.5f, -1.0f, -0.5f, -0.25f, 0.0f, 0.25f, 0.5f}) {
     for (float bonus : {0.0f, 0.5f, 1.0f, 1.5f, 2.0f, 2.5f, 3.0f}) {
       faceveil::EnsembleOptions options;
       options.ssd_logit_offset = b_offset;
