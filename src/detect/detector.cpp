@@ -200,10 +200,11 @@ class FaceDetector final : public Detector {
       // Each model keeps what can still reach the threshold once its
       // offset and the agreement bonus are applied.
       const float min_score =
-          merge
-              ? ShiftScore(threshold,
-                           -ssd_preset.merge.blazeface_logit_offset - headroom)
-              : threshold;
+          merge ? std::min(ShiftScore(threshold,
+                                      -ssd_preset.merge.blazeface_logit_offset -
+                                          headroom),
+                           MemberFloor(ssd_preset.merge))
+                : threshold;
       WorkPart(0, parts);
       DetectOptions partner = o;
       if (ensemble) partner.mode = ssd_preset.partner_mode;
@@ -215,8 +216,10 @@ class FaceDetector final : public Detector {
     }
     if (use_ssd) {
       const float min_score =
-          merge ? ShiftScore(threshold,
-                             -ssd_preset.merge.ssd_logit_offset - headroom)
+          merge ? std::min(
+                      ShiftScore(threshold,
+                                 -ssd_preset.merge.ssd_logit_offset - headroom),
+                      MemberFloor(ssd_preset.merge))
                 : threshold;
       Result<const ssd::SsdMobileNet*> net = ssd_.Get();
       if (!net.ok()) return net.status();
@@ -232,6 +235,11 @@ class FaceDetector final : public Detector {
       if (f.score >= threshold) faces.push_back(f);
     }
     return faces;
+  }
+
+  // EnsembleOptions::member_floor, 1 (no floor) when unset.
+  static float MemberFloor(const EnsembleOptions& merge) {
+    return merge.member_floor > 0 ? merge.member_floor : 1.0f;
   }
 
   Result<std::vector<Face>> DetectCrowdNet(const cv::Mat& image,

@@ -22,6 +22,13 @@ struct EnsembleOptions {
   // independent detectors agreeing is stronger evidence than either alone,
   // so a lone detection can be held to a higher bar at the same threshold.
   float agreement_logit_bonus = 0;
+  // The lowest raw score a candidate of either model enters the merge with.
+  // 0: each model keeps only what could reach the threshold on its own
+  // once its offset and the bonus are applied (cheapest). A weaker member
+  // still gives its group the agreement bonus, so a preset calibrated on
+  // detections saved at 0.1 (eval/merge_sweep.cpp) sets 0.1 here to run as
+  // it was measured.
+  float member_floor = 0;
 };
 
 // Weighted NMS over both lists after calibration: the best remaining
