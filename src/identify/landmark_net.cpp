@@ -89,17 +89,7 @@ struct LandmarkNet::Weights {
 
 LandmarkNet::LandmarkNet(std::shared_ptr<const Weights> w)
     : w_(std::move(w)), pool_([w = w_]() -> Result<cv::dnn::Net> {
-        try {
-          cv::dnn::Net net;
-          FACEVEIL_RETURN_IF_ERROR(BuildLandmarks(w->map, &net));
-          net.setInputsNames({"input"});
-          net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
-          net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
-          return net;
-        } catch (const cv::Exception& e) {
-          return Status::Internal(
-              std::string("building the landmark network: ") + e.what());
-        }
+        return MakeNet(w->map, BuildLandmarks, "landmark");
       }) {}
 
 Result<std::unique_ptr<LandmarkNet>> LandmarkNet::Create(

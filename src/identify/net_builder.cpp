@@ -146,6 +146,22 @@ Blob NetBuilder::Pad(const std::string& name, const Blob& x, int channels,
   return y;
 }
 
+Result<cv::dnn::Net> MakeNet(const WeightMap& weights,
+                             Status (*build)(const WeightMap&, cv::dnn::Net*),
+                             const char* what) {
+  try {
+    cv::dnn::Net net;
+    FACEVEIL_RETURN_IF_ERROR(build(weights, &net));
+    net.setInputsNames({"input"});
+    net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
+    net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
+    return net;
+  } catch (const cv::Exception& e) {
+    return Status::Internal(std::string("building the ") + what +
+                            " network: " + e.what());
+  }
+}
+
 Result<cv::Mat> Forward(cv::dnn::Net& net, const cv::Mat& blob,
                         const std::string& name, const char* what) {
   try {

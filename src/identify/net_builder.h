@@ -67,6 +67,14 @@ class NetBuilder {
   Blob input_;
 };
 
+// A ready-to-run network: `build` (a network's layers from `weights`, as
+// BuildLandmarks / BuildRecognition) with the input named "input", on
+// OpenCV's own CPU back end; a cv::Exception becomes kInternal naming
+// `what` ("landmark", "recognition"). For a NetPool's factory.
+Result<cv::dnn::Net> MakeNet(const WeightMap& weights,
+                             Status (*build)(const WeightMap&, cv::dnn::Net*),
+                             const char* what);
+
 // Runs `net` on `blob` (NCHW float) and returns the output `name`; a
 // cv::Exception becomes kInternal naming `what`.
 Result<cv::Mat> Forward(cv::dnn::Net& net, const cv::Mat& blob,

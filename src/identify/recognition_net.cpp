@@ -108,17 +108,7 @@ struct RecognitionNet::Weights {
 
 RecognitionNet::RecognitionNet(std::shared_ptr<const Weights> w)
     : w_(std::move(w)), pool_([w = w_]() -> Result<cv::dnn::Net> {
-        try {
-          cv::dnn::Net net;
-          FACEVEIL_RETURN_IF_ERROR(BuildRecognition(w->map, &net));
-          net.setInputsNames({"input"});
-          net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
-          net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
-          return net;
-        } catch (const cv::Exception& e) {
-          return Status::Internal(
-              std::string("building the recognition network: ") + e.what());
-        }
+        return MakeNet(w->map, BuildRecognition, "recognition");
       }) {}
 
 Result<std::unique_ptr<RecognitionNet>> RecognitionNet::Create(
