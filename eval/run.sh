@@ -95,7 +95,7 @@ for config in "${configs[@]}"; do
   [ -f "$json" ] || continue
   [ -n "$first_json" ] || first_json="$json"
   rows+=("$(jq -r --arg name "$label" "$jq_defs"'
-    [ $name, (.options.score_threshold * 100 | round / 100 | tostring),
+    [ $name, (.options.score_threshold * 1000 | round / 1000 | tostring),
       (.ap.easy | f3), (.ap.medium | f3), (.ap.hard | f3),
       (.privacy_recall.recall | f3), (scored | f3),
       (.privacy_by_height[] | .recall | f3),
@@ -158,19 +158,21 @@ done
   scoring ≥ 0.1 (\`MultiScaleOptions::guided_from_level\`), so their number
   per image depends on the photo; a crowd runs most of them.
 - BlazeFace rows: \`--detector blazeface\`; their thresholds are
-  \`PresetScoreThreshold()\` in src/detect/multiscale.cpp. SSD and ensemble
-  rows use \`DefaultScoreThreshold()\` (src/detect/detector.cpp), chosen by
-  merging each model's detections saved at 0.1 over a grid of SSD logit
-  offsets, agreement bonuses and thresholds (highest recall at ≤ 1
-  FP/image). The committed ensemble JSON came from that offline merge
-  (the same \`MergeEnsemble\` code, detections saved by \`faceveil eval
-  --save-detections\`); this script measures them through the detector
-  itself. Their ms/image is the sum of both models' \`Detect()\` time
-  under heavy machine load: see \`bench/multiscale_bench\`
-  (\`BM_DetectMode\`, one thread) for the cost of each model.
+  \`PresetScoreThreshold()\` in src/detect/thresholds.cpp. SSD and ensemble
+  rows use \`DefaultScoreThreshold()\` (src/detect/thresholds.cpp), chosen
+  by merging each model's detections saved at 0.1 (\`faceveil eval
+  --save-detections\`) with \`eval/merge_sweep.cpp\` (the product's
+  \`MergeEnsemble\`, \`build/bench/merge_sweep GT A.jsonl B.jsonl\`) over a
+  grid of SSD logit offsets, agreement bonuses and thresholds (highest
+  recall at ≤ 1 FP/image); this script measures them through the detector
+  itself. The fast ensemble merges CrowdNet with the SSD, balanced and
+  thorough BlazeFace's tiles with the SSD (src/detect/presets.cpp says
+  why). Their ms/image is the sum of both models' \`Detect()\` time under
+  machine load: see \`bench/multiscale_bench\` (\`BM_DetectMode\`, one
+  thread) for the cost of each model.
 - CrowdNet rows: \`--detector crowdnet\`, faceveil's own model
   (docs/CROWDNET.md); thresholds \`CrowdNetThreshold()\` in
-  src/detect/detector.cpp, chosen with \`eval/sweep.sh\` on detections saved
+  src/detect/thresholds.cpp, chosen with \`eval/sweep.sh\` on detections saved
   at 0.1. The YuNet_n row is the peer of ../shared/peers (measured only,
   never shipped), scored from the JSON Lines its ONNX Runtime runner wrote
   (\`YUNET_DETECTIONS=... eval/run.sh\`); its ms/image is its runner's.
