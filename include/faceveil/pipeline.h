@@ -177,6 +177,11 @@ class Pipeline {
 
  private:
   Pipeline(const PipelineOptions& options, std::unique_ptr<Detector> detector);
+  // The start of every call: CheckCall(), the decode stage's checkpoint
+  // (`watcher` may stop the call), DecodeImage() with `call.decode`.
+  Result<DecodedImage> DecodeCall(std::span<const uint8_t> bytes,
+                                  const PipelineOptions& call,
+                                  const WorkWatcher& watcher) const;
   Result<AnonymizedImage> Encode(std::span<const uint8_t> original,
                                  const DecodedImage& image, ImageReport report,
                                  const PipelineOptions& call) const;

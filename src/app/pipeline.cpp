@@ -225,6 +225,14 @@ std::vector<std::string> LossNotes(const ImageReport& report,
 
 }  // namespace
 
+Result<DecodedImage> Pipeline::DecodeCall(std::span<const uint8_t> bytes,
+                                          const PipelineOptions& call,
+                                          const WorkWatcher& watcher) const {
+  FACEVEIL_RETURN_IF_ERROR(CheckCall(call));
+  FACEVEIL_RETURN_IF_ERROR(Checkpoint(watcher, WorkProgress::Stage::kDecode));
+  return DecodeImage(bytes, call.decode);
+}
+
 Result<ImageReport> Pipeline::Detect(std::span<const uint8_t> bytes,
                                      const WorkWatcher& watcher) const {
   return Detect(bytes, options_, watcher);
@@ -233,9 +241,7 @@ Result<ImageReport> Pipeline::Detect(std::span<const uint8_t> bytes,
 Result<ImageReport> Pipeline::Detect(std::span<const uint8_t> bytes,
                                      const PipelineOptions& call,
                                      const WorkWatcher& watcher) const {
-  FACEVEIL_RETURN_IF_ERROR(CheckCall(call));
-  FACEVEIL_RETURN_IF_ERROR(Checkpoint(watcher, WorkProgress::Stage::kDecode));
-  auto image = DecodeImage(bytes, call.decode);
+  auto image = DecodeCall(bytes, call, watcher);
   if (!image.ok()) return image.status();
   return DetectIn(*detector_, call.detector, *image, watcher);
 }
@@ -243,9 +249,7 @@ Result<ImageReport> Pipeline::Detect(std::span<const uint8_t> bytes,
 Result<ImageReport> Pipeline::DetectWithEmbeddings(
     std::span<const uint8_t> bytes, const PipelineOptions& call,
     const FaceIdentifier& identifier, const WorkWatcher& watcher) const {
-  FACEVEIL_RETURN_IF_ERROR(CheckCall(call));
-  FACEVEIL_RETURN_IF_ERROR(Checkpoint(watcher, WorkProgress::Stage::kDecode));
-  auto image = DecodeImage(bytes, call.decode);
+  auto image = DecodeCall(bytes, call, watcher);
   if (!image.ok()) return image.status();
   auto report = DetectIn(*detector_, call.detector, *image, watcher);
   if (!report.ok()) return report.status();
@@ -268,8 +272,7 @@ Result<AnonymizedImage> Pipeline::Anonymize(std::span<const uint8_t> bytes,
 
 Result<AnonymizedImage> Pipeline::Anonymize(std::span<const uint8_t> bytes,
                                             const PipelineOptions& call) const {
-  FACEVEIL_RETURN_IF_ERROR(CheckCall(call));
-  auto image = DecodeImage(bytes, call.decode);
+  auto image = DecodeCall(bytes, call, {});
   if (!image.ok()) return image.status();
   auto report = DetectIn(*detector_, call.detector, *image, {});
   if (!report.ok()) return report.status();
@@ -298,9 +301,7 @@ Result<AnonymizedImage> Pipeline::AnonymizeSelection(
 Result<AnonymizedImage> Pipeline::AnonymizeSelection(
     std::span<const uint8_t> bytes, const Selection& selection,
     const PipelineOptions& call, const WorkWatcher& watcher) const {
-  FACEVEIL_RETURN_IF_ERROR(CheckCall(call));
-  FACEVEIL_RETURN_IF_ERROR(Checkpoint(watcher, WorkProgress::Stage::kDecode));
-  auto image = DecodeImage(bytes, call.decode);
+  auto image = DecodeCall(bytes, call, watcher);
   if (!image.ok()) return image.status();
   ImageReport report;
   Describe(*image, &report);
