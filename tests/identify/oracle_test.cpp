@@ -19,6 +19,7 @@
 #include <opencv2/imgproc.hpp>
 #include <sstream>
 
+#include "common/node_oracle.h"
 #include "identify/identify_test_util.h"
 
 namespace faceveil::identify {
@@ -29,38 +30,6 @@ const std::string kOracleDir = FACEVEIL_ORACLE_DIR;
 constexpr float kLandmarkTolerance = 0.005f;
 constexpr float kValueTolerance = 2e-5f;
 constexpr float kDistanceTolerance = 1e-4f;
-
-void WriteIdentityPpm(const cv::Mat& bgr, const std::string& path) {
-  cv::Mat rgb;
-  cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
-  std::ofstream f(path, std::ios::binary);
-  f << "P6\n" << rgb.cols << " " << rgb.rows << "\n255\n";
-  f.write(reinterpret_cast<const char*>(rgb.data),
-          static_cast<std::streamsize>(rgb.total() * 3));
-}
-
-nlohmann::json RunIdentityOracle(const std::string& ppm, const cv::Rect& box,
-                                 std::string* error) {
-  const std::string out = ppm + ".json";
-  std::ostringstream cmd;
-  cmd << "cd '" << kOracleDir << "' && node identity_oracle.js '" << ppm << "' "
-      << box.x << " " << box.y << " " << box.width << " " << box.height
-      << " > '" << out << "' 2> '" << out << ".err'";
-  const int rc = std::system(cmd.str().c_str());
-  nlohmann::json j = nlohmann::json::value_t::discarded;
-  if (rc != 0) {
-    std::ifstream err(out + ".err");
-    std::stringstream s;
-    s << err.rdbuf();
-    *error = "oracle failed: " + s.str();
-  } else {
-    std::ifstream f(out);
-    j = nlohmann::json::parse(f, nullptr, false);
-  }
-  fs::remove(out);
-  fs::remove(out + ".err");
-  return j;
-}
 
 void CompareIdentityWithOracle(const std::string& path) {
   ASSERT_TRUE(fs::exists(kOracleDir + "/node_modules/@vladmandic/face-api"))
@@ -82,9 +51,14 @@ void CompareIdentityWithOracle(const std::string& path) {
       (fs::temp_directory_path() /
        ("faceveil_identity_oracle_" + std::to_string(::getpid()) + ".ppm"))
           .string();
-  WriteIdentityPpm(image, ppm);
+  faceveil::testing::WriteOraclePpm(image, ppm);
   std::string error;
-  const nlohmann::json oracle = RunIdentityOracle(ppm, box, &error);
+  const nlohmann::json oracle = faceveil::testing::RunNodeOracle(
+      kOracleDir,
+      "identity_oracle.js '" + ppm + "' " + std::to_string(box.x) + " " +
+          std::to_string(box.y) + " " + std::to_string(box.width) + " " +
+          std::to_string(box.height),
+      ppm, &error);
   fs::remove(ppm);
   ASSERT_FALSE(oracle.is_discarded()) << error;
 

@@ -18,6 +18,7 @@
 #include <opencv2/imgproc.hpp>
 #include <sstream>
 
+#include "common/node_oracle.h"
 #include "ssd/ssd_mobilenet.h"
 
 namespace faceveil::ssd {
@@ -40,31 +41,6 @@ cv::Mat FaceApiSquare(const cv::Mat& image) {
   return out;
 }
 
-void WritePpm(const cv::Mat& bgr, const std::string& path) {
-  cv::Mat rgb;
-  cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
-  std::ofstream f(path, std::ios::binary);
-  f << "P6\n" << rgb.cols << " " << rgb.rows << "\n255\n";
-  f.write(reinterpret_cast<const char*>(rgb.data),
-          static_cast<std::streamsize>(rgb.total() * 3));
-}
-
-// Runs the oracle; on failure returns a discarded JSON and sets *error.
-nlohmann::json RunOracle(const std::string& ppm, std::string* error) {
-  const std::string out = ppm + ".json";
-  const std::string cmd = "cd '" + kOracleDir + "' && node ssd_oracle.js '" +
-                          ppm + "' 0.3 > '" + out + "' 2> '" + out + ".err'";
-  if (std::system(cmd.c_str()) != 0) {
-    std::ifstream err(out + ".err");
-    std::stringstream s;
-    s << err.rdbuf();
-    *error = "oracle failed: " + s.str();
-    return nlohmann::json::value_t::discarded;
-  }
-  std::ifstream f(out);
-  return nlohmann::json::parse(f, nullptr, false);
-}
-
 void CompareWithOracle(const std::string& name) {
   ASSERT_TRUE(fs::exists(kOracleDir + "/node_modules/@vladmandic/face-api"))
       << "the oracle's node_modules are missing: run `npm ci` in " << kOracleDir
@@ -78,12 +54,11 @@ void CompareWithOracle(const std::string& name) {
                            ("faceveil_ssd_oracle_" +
                             std::to_string(::getpid()) + "_" + name + ".ppm"))
                               .string();
-  WritePpm(input, ppm);
+  testing::WriteOraclePpm(input, ppm);
   std::string error;
-  const nlohmann::json oracle = RunOracle(ppm, &error);
+  const nlohmann::json oracle = testing::RunNodeOracle(
+      kOracleDir, "ssd_oracle.js '" + ppm + "' 0.3", ppm, &error);
   fs::remove(ppm);
-  fs::remove(ppm + ".json");
-  fs::remove(ppm + ".json.err");
   ASSERT_FALSE(oracle.is_discarded()) << error;
 
   Result<std::unique_ptr<SsdMobileNet>> net = SsdMobileNet::Create();
