@@ -52,7 +52,7 @@ def detect(net, img, min_score=0.02):
     pad[:h, :w] = img
     x = torch.from_numpy(to_tensor_input(pad))[None]
     logits, raw = flatten(net(x))
-    pri = priors(ph, pw)
+    pri = priors(ph, pw, net.strides)
     scores = torch.sigmoid(logits[0]).numpy()
     boxes = decode(raw[0], pri).numpy()
     m = scores >= min_score

@@ -4,7 +4,7 @@
         --reference tests/crowdnet/data/reference.txt
 
 The ONNX graph takes a [1, 3, H, W] float tensor, (BGR pixel - 128) / 128, H and W
-multiples of 32 (dynamic), and gives score_8, box_8, score_16, box_16, score_32, box_32
+multiples of 32 (dynamic), and gives score_8, box_8, score_16, box_16, score_32, box_32 (score_4, box_4 first with p4)
 (model.py).  The reference file holds the outputs for the input of golden_input() at
 64 x 96, one line per output: name, shape, then the values, so the C++ test can check
 that OpenCV's DNN computes what PyTorch does.
@@ -19,7 +19,10 @@ import torch
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from model import ExportWrapper, FaceNet  # noqa: E402
 
-OUTPUT_NAMES = ["score_8", "box_8", "score_16", "box_16", "score_32", "box_32"]
+def output_names(strides):
+    """score_4, box_4 (with p4), score_8, box_8, ..., in the order the net returns them."""
+    return [f"{kind}_{s}" for s in strides for kind in ("score", "box")]
+
 GOLDEN_H, GOLDEN_W = 64, 96
 
 
@@ -45,10 +48,11 @@ def main():
     net, ck = load(args.checkpoint)
     wrapper = ExportWrapper(net).eval()
     x = torch.from_numpy(golden_input())[None]
+    names = output_names(net.strides)
     torch.onnx.export(wrapper, x, args.onnx, opset_version=11, input_names=["input"],
-                      output_names=OUTPUT_NAMES, do_constant_folding=True,
+                      output_names=names, do_constant_folding=True,
                       dynamic_axes={"input": {2: "height", 3: "width"},
-                                    **{n: {2: f"{n}_h", 3: f"{n}_w"} for n in OUTPUT_NAMES}})
+                                    **{n: {2: f"{n}_h", 3: f"{n}_w"} for n in names}})
     print(f"wrote {args.onnx} from iteration {ck.get('iter')} epoch {ck.get('epoch')} val {ck.get('val')}")
     if args.reference:
         with torch.no_grad():
@@ -56,7 +60,7 @@ def main():
         os.makedirs(os.path.dirname(args.reference), exist_ok=True)
         with open(args.reference, "w") as f:
             f.write(f"# golden_input() at {GOLDEN_H}x{GOLDEN_W} through {os.path.basename(args.onnx)}, PyTorch {torch.__version__}\n")
-            for name, t in zip(OUTPUT_NAMES, outs):
+            for name, t in zip(names, outs):
                 a = t.numpy().reshape(-1)
                 f.write(name + " " + "x".join(str(d) for d in t.shape) + " " +
                         " ".join(f"{v:.7g}" for v in a) + "\n")

@@ -13,10 +13,10 @@ import torch.nn.functional as F
 from model import STRIDES
 
 
-def priors(h, w, device="cpu"):
+def priors(h, w, strides=STRIDES, device="cpu"):
     """Cell centres and strides for an h x w input: [N, 3] (cx, cy, s), levels in order."""
     out = []
-    for s in STRIDES:
+    for s in strides:
         gh, gw = h // s, w // s
         ys, xs = torch.meshgrid(torch.arange(gh, device=device), torch.arange(gw, device=device), indexing="ij")
         cx = (xs.reshape(-1).float() + 0.5) * s
@@ -109,10 +109,10 @@ def ignored_cells(pri, ign_boxes):
     return inside.any(0)
 
 
-def detection_loss(outputs, targets, size, box_weight=2.0):
-    """outputs: model(x); targets: list of (boxes [N,4] np, ignore [N] np)."""
+def detection_loss(outputs, targets, size, strides=STRIDES, box_weight=2.0):
+    """outputs: model(x), one entry per stride; targets: list of (boxes [N,4] np, ignore [N] np)."""
     logits, raw = flatten(outputs)
-    pri = priors(size, size)
+    pri = priors(size, size, strides)
     pred = decode(raw, pri)
     b = logits.shape[0]
     score_t = torch.zeros_like(logits)

@@ -1,11 +1,12 @@
 """faceveil's own face detector: a small anchor-free network for crowds and tiny faces.
 
-One prediction per cell at strides 8, 16 and 32 (no anchors): a face score and four
+One prediction per cell at strides 8, 16 and 32 (no anchors), and with `p4` > 0 also at
+stride 4 (a narrow level for faces under ~16 px): a face score and four
 box distances (left, top, right, bottom) as log multiples of the stride.  The graph is
 convolutions, batch norm, ReLU, nearest 2x upsampling and additions only, so any input
 whose sides are multiples of 32 runs in OpenCV's DNN without reshapes.
 
-Outputs, per level s in (8, 16, 32): score_s [1, 1, H/s, W/s] (sigmoid applied) and
+Outputs, per level s in net.strides ((4,) 8, 16, 32): score_s [1, 1, H/s, W/s] (sigmoid applied) and
 box_s [1, 4, H/s, W/s] (raw; distance = exp(box) * s from the cell centre
 ((col + 0.5) * s, (row + 0.5) * s)).  The input is BGR, (pixel - 128) / 128.
 """
@@ -13,7 +14,7 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-STRIDES = (8, 16, 32)
+STRIDES = (8, 16, 32)  # the levels every model has; FaceNet.strides adds 4 with p4
 
 
 def conv_bn(cin, cout, k=3, s=1, groups=1, act=True):
@@ -46,8 +47,9 @@ class Block(nn.Module):
 
 
 class FaceNet(nn.Module):
-    def __init__(self, widths=(16, 24, 48, 64, 96), depths=(1, 3, 3, 2), neck=48):
+    def __init__(self, widths=(16, 24, 48, 64, 96), depths=(1, 3, 3, 2), neck=48, p4=0):
         super().__init__()
+        self.strides = ((4,) if p4 else ()) + STRIDES
         w = widths
         self.stem = nn.Sequential(*conv_bn(3, w[0], 3, 2))  # /2
         stages = []
@@ -61,34 +63,55 @@ class FaceNet(nn.Module):
         self.smooth = nn.ModuleList([DwSep(neck, neck) for _ in STRIDES])
         self.head_score = nn.ModuleList([nn.Conv2d(neck, 1, 1) for _ in STRIDES])
         self.head_box = nn.ModuleList([nn.Conv2d(neck, 4, 1) for _ in STRIDES])
+        self.p4 = p4
+        if p4:
+            # Stride 4: its own modules (not list entries), so that a 3-level model's
+            # weights load into it unchanged (--init) and only these start fresh.
+            self.lat4 = nn.Sequential(*conv_bn(w[1], p4, 1))
+            self.reduce4 = nn.Sequential(*conv_bn(neck, p4, 1))
+            self.smooth4 = DwSep(p4, p4)
+            self.head4_score = nn.Conv2d(p4, 1, 1)
+            self.head4_box = nn.Conv2d(p4, 4, 1)
         for m in self.modules():
             if isinstance(m, nn.Conv2d):
                 nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
                 if m.bias is not None:
                     nn.init.zeros_(m.bias)
         prior = 0.01  # focal-loss style start: few positives among many cells
-        for h in self.head_score:
+        scores, boxes = list(self.head_score), list(self.head_box)
+        if p4:
+            scores.append(self.head4_score)
+            boxes.append(self.head4_box)
+        for h in scores:
             nn.init.normal_(h.weight, std=0.01)
             nn.init.constant_(h.bias, -4.595)  # log(prior / (1 - prior))
-        for h in self.head_box:
+        for h in boxes:
             nn.init.normal_(h.weight, std=0.01)
             nn.init.constant_(h.bias, 0.3)
 
     def features(self, x):
         x = self.stem(x)
-        x = self.stage4(x)
-        c3 = self.stage8(x)
+        c2 = self.stage4(x)
+        c3 = self.stage8(c2)
         c4 = self.stage16(c3)
         c5 = self.stage32(c4)
         p5 = self.lat[2](c5)
         p4 = self.lat[1](c4) + F.interpolate(p5, scale_factor=2.0, mode="nearest")
         p3 = self.lat[0](c3) + F.interpolate(p4, scale_factor=2.0, mode="nearest")
-        return [s(p) for s, p in zip(self.smooth, (p3, p4, p5))]
+        feats = [s(p) for s, p in zip(self.smooth, (p3, p4, p5))]
+        if self.p4:
+            p2 = self.lat4(c2) + F.interpolate(self.reduce4(p3), scale_factor=2.0, mode="nearest")
+            feats.insert(0, self.smooth4(p2))
+        return feats
 
     def forward(self, x):
-        """Training form: per level (score logits [B,1,h,w], box [B,4,h,w])."""
+        """Training form: per level of self.strides (score logits [B,1,h,w], box [B,4,h,w])."""
         feats = self.features(x)
-        return [(hs(f), hb(f)) for f, hs, hb in zip(feats, self.head_score, self.head_box)]
+        heads_score, heads_box = list(self.head_score), list(self.head_box)
+        if self.p4:
+            heads_score.insert(0, self.head4_score)
+            heads_box.insert(0, self.head4_box)
+        return [(hs(f), hb(f)) for f, hs, hb in zip(feats, heads_score, heads_box)]
 
 
 class ExportWrapper(nn.Module):

@@ -92,9 +92,16 @@ def main():
     ckpt_path = os.path.join(args.out, "checkpoint.pt")
     if args.init and not os.path.exists(ckpt_path):
         init = torch.load(args.init)
-        net.load_state_dict(init["ema"])
-        ema.load_state_dict(init["ema"])
-        print(f"initialized from {args.init} (iteration {init.get('iter')})", flush=True)
+        # A model that adds a level (p4) takes the earlier one's weights for everything
+        # else; its new modules keep their fresh initialisation. Nothing else may differ.
+        missing, unexpected = net.load_state_dict(init["ema"], strict=False)
+        new_level = ("lat4.", "reduce4.", "smooth4.", "head4_")
+        if unexpected or any(not k.startswith(new_level) for k in missing):
+            sys.exit(f"--init {args.init}: weights do not fit this model "
+                     f"(missing {missing}, unexpected {unexpected})")
+        ema.load_state_dict(net.state_dict())
+        print(f"initialized from {args.init} (iteration {init.get('iter')}); "
+              f"fresh: {len(missing)} tensors of the new level", flush=True)
     if os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path)
         net.load_state_dict(ck["net"])
@@ -134,7 +141,7 @@ def main():
             g["lr"] = lr
         x, targets = next(stream)
         x = torch.from_numpy(x).contiguous(memory_format=torch.channels_last)
-        loss, parts = detection_loss(net(x), targets, cfg["crop"])
+        loss, parts = detection_loss(net(x), targets, cfg["crop"], net.strides)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         torch.nn.utils.clip_grad_norm_(net.parameters(), 10.0)

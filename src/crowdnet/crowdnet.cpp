@@ -33,27 +33,44 @@ Result<cv::dnn::Net> BuildNet(const std::vector<uint8_t>& onnx) {
   }
 }
 
-std::vector<std::string> OutputNames() {
-  return {kOutputNames.begin(), kOutputNames.end()};
+std::vector<std::string> NamesOf(const std::vector<int>& strides) {
+  std::vector<std::string> names;
+  for (int s : strides) {
+    names.push_back("score_" + std::to_string(s));
+    names.push_back("box_" + std::to_string(s));
+  }
+  return names;
 }
 
-Result<std::vector<cv::Mat>> RunNet(cv::dnn::Net& net, const cv::Mat& blob) {
+// The grids `net` has: always 8, 16 and 32; 4 in front when the graph has a
+// layer named score_4 (a model trained with the fine level).
+std::vector<int> StridesOf(cv::dnn::Net& net) {
+  std::vector<int> strides(kStrides.begin(), kStrides.end());
+  const std::string fine = "score_" + std::to_string(kFineStride);
+  if (net.getLayerId(fine) >= 0) strides.insert(strides.begin(), kFineStride);
+  return strides;
+}
+
+Result<std::vector<cv::Mat>> RunNet(cv::dnn::Net& net, const cv::Mat& blob,
+                                    const std::vector<int>& strides) {
+  const std::vector<std::string> names = NamesOf(strides);
   std::vector<cv::Mat> outs;
   net.setInput(blob);
-  net.forward(outs, OutputNames());
-  if (outs.size() != kOutputNames.size()) {
+  net.forward(outs, names);
+  if (outs.size() != names.size()) {
     return Status::Corrupt("the model has " + std::to_string(outs.size()) +
-                           " outputs, CrowdNet has 6");
+                           " outputs, CrowdNet has " +
+                           std::to_string(names.size()));
   }
   const int h = blob.size[2], w = blob.size[3];
   for (size_t i = 0; i < outs.size(); ++i) {
-    const int stride = kStrides[i / 2];
+    const int stride = strides[i / 2];
     const int channels = i % 2 == 0 ? 1 : 4;
     const cv::Mat& o = outs[i];
     if (o.type() != CV_32F || o.dims != 4 || o.size[0] != 1 ||
         o.size[1] != channels || o.size[2] != h / stride ||
         o.size[3] != w / stride) {
-      return Status::Corrupt(std::string("output ") + kOutputNames[i] +
+      return Status::Corrupt("output " + names[i] +
                              " does not have CrowdNet's shape");
     }
   }
@@ -82,15 +99,20 @@ Result<std::unique_ptr<CrowdNet>> CrowdNet::Create(
   Result<cv::dnn::Net> net = BuildNet(model->onnx_);
   if (!net.ok()) return net.status();
   try {
+    model->strides_ = StridesOf(*net);
     const int shape[] = {1, 3, 64, 64};
     cv::Mat probe(4, shape, CV_32F, cv::Scalar(0));
-    Result<std::vector<cv::Mat>> outs = RunNet(*net, probe);
+    Result<std::vector<cv::Mat>> outs = RunNet(*net, probe, model->strides_);
     if (!outs.ok()) return outs.status();
   } catch (const cv::Exception& e) {
     return Status::Corrupt(std::string("the model does not run: ") + e.what());
   }
   model->pool_.Add(std::move(net).value());
   return model;
+}
+
+std::vector<std::string> CrowdNet::OutputNames() const {
+  return NamesOf(strides_);
 }
 
 Result<std::vector<cv::Mat>> CrowdNet::Forward(const cv::Mat& blob) const {
@@ -103,7 +125,7 @@ Result<std::vector<cv::Mat>> CrowdNet::Forward(const cv::Mat& blob) const {
   Result<NetPool::Lease> lease = pool_.Borrow();
   if (!lease.ok()) return lease.status();
   try {
-    return RunNet(lease->net(), blob);
+    return RunNet(lease->net(), blob, strides_);
   } catch (const cv::Exception& e) {
     return Status::Internal(std::string("CrowdNet inference failed: ") +
                             e.what());
@@ -160,8 +182,8 @@ Result<std::vector<Face>> CrowdNet::DetectCandidates(const cv::Mat& image,
   placement.width = w;
   placement.height = h;
   std::vector<Face> faces;
-  for (size_t level = 0; level < kStrides.size(); ++level) {
-    DecodeGrid((*outs)[2 * level], (*outs)[2 * level + 1], kStrides[level],
+  for (size_t level = 0; level < strides_.size(); ++level) {
+    DecodeGrid((*outs)[2 * level], (*outs)[2 * level + 1], strides_[level],
                min_score, placement, &faces);
   }
   return faces;

@@ -5,8 +5,9 @@
 //
 // The network sees the image at its own resolution (each side padded up to a
 // multiple of 32) and predicts, for every cell of three grids (strides 8, 16
-// and 32), a face score and the distances from the cell centre to the four
-// sides of the face's box. It has no keypoints.
+// and 32; models from run v6 on add a fourth at stride 4), a face score and the
+// distances from the cell centre to the four sides of the face's box. It has no
+// keypoints.
 //
 // Created once, immutable afterwards; every method is thread-safe (each
 // concurrent call borrows its own network from a pool).
@@ -17,6 +18,7 @@
 #include <memory>
 #include <opencv2/core/mat.hpp>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "faceveil/face.h"
@@ -53,13 +55,19 @@ class CrowdNet {
                                              float min_score) const;
 
   // The raw outputs for a [1, 3, H, W] float input (H, W multiples of 32),
-  // in the order of kOutputNames; for the golden test.
+  // in the order of OutputNames(); for the golden test.
   Result<std::vector<cv::Mat>> Forward(const cv::Mat& blob) const;
+
+  // The model's grids, finest first (8, 16, 32, or 4, 8, 16, 32).
+  const std::vector<int>& strides() const { return strides_; }
+  // Its outputs in the order Forward() returns them: score_s, box_s per grid.
+  std::vector<std::string> OutputNames() const;
 
  private:
   explicit CrowdNet(std::span<const uint8_t> onnx);
 
   std::vector<uint8_t> onnx_;  // kept for building pooled copies
+  std::vector<int> strides_;   // found in the graph by Create
   mutable NetPool pool_;
 };
 

@@ -10,11 +10,12 @@
 
 namespace faceveil::crowdnet {
 
-// The network's grids, coarsest last, and its output names in the order
-// Forward() returns them: score_8, box_8, score_16, box_16, score_32, box_32.
+// The grids every CrowdNet has, coarsest last. A model may add a finer grid
+// at kFineStride in front of them (train/model.py `p4`). Each grid s has two
+// outputs, "score_<s>" and "box_<s>"; Forward() returns them grid by grid,
+// finest first: [score_4, box_4,] score_8, box_8, ..., box_32.
 inline constexpr std::array<int, 3> kStrides = {8, 16, 32};
-inline constexpr std::array<const char*, 6> kOutputNames = {
-    "score_8", "box_8", "score_16", "box_16", "score_32", "box_32"};
+inline constexpr int kFineStride = 4;
 
 // Where the network input lies in the image: image = input / scale + offset.
 struct InputPlacement {
