@@ -87,6 +87,14 @@ class FrameProcessor {
     (void)bgr, (void)frame_index, (void)time_s;
     return Status::Ok();
   }
+
+  // How many frames past frame i must have been prepared before Process(i)
+  // is called (fewer at the end of the input), so that Process() can use a
+  // later frame's Prepare() result: e.g. hide a face the next key frame
+  // detects in the frames before it too. Only with
+  // VideoOptions::prepare_threads > 0, and at most lookahead_frames - 1;
+  // read once, when the transcode starts.
+  virtual int PreparedAhead() const { return 0; }
 };
 
 // Adapts a callable to a FrameProcessor.

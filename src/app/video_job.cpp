@@ -27,6 +27,12 @@ DetectOptions BetweenFramesDetectorOptions(const DetectOptions& full) {
 
 namespace {
 
+// A face of the next key frame is "already tracked" on a frame before it
+// when a track's box overlaps it this much (the tracker's own match_iou).
+constexpr float kComingMatchIou = 0.2f;
+// Growth of a coming face's box per frame before its key frame.
+constexpr float kComingGrowthPerFrame = 0.1f;
+
 void ScaleFace(Face& face, float s) {
   face.box =
       Box{face.box.x * s, face.box.y * s, face.box.w * s, face.box.h * s};
@@ -38,8 +44,9 @@ void ScaleFace(Face& face, float s) {
 class AnonymizingProcessor : public FrameProcessor {
  public:
   AnonymizingProcessor(const Pipeline& pipeline, const PipelineOptions& call,
-                       bool detect_between, const VideoJobOptions& options,
-                       int detect_every, double hold_s)
+                       bool detect_between, bool look_ahead,
+                       const VideoJobOptions& options, int detect_every,
+                       double hold_s)
       : pipeline_(pipeline),
         call_(call),
         between_(detect_between
@@ -48,6 +55,7 @@ class AnonymizingProcessor : public FrameProcessor {
                      : std::nullopt),
         options_(options),
         detect_every_(detect_every),
+        look_ahead_(look_ahead && detect_every > 1),
         tracker_(MakeTrackerOptions(hold_s)) {
     if (call.people != nullptr) {
       people_.emplace(*call.people);
@@ -78,6 +86,12 @@ class AnonymizingProcessor : public FrameProcessor {
     return Status::Ok();
   }
 
+  // The next key frame's detections are known when a frame between is
+  // processed (VideoJobOptions::look_ahead).
+  int PreparedAhead() const override {
+    return look_ahead_ ? detect_every_ - 1 : 0;
+  }
+
   Status Process(cv::Mat& bgr, int64_t frame_index, double time_s) override {
     std::optional<Detected> detected;
     {
@@ -90,7 +104,9 @@ class AnonymizingProcessor : public FrameProcessor {
     }
     std::vector<Face> cover =
         tracker_.Update(time_s, detected ? &detected->faces : nullptr);
+    const std::vector<Face> coming = ComingFaces(frame_index, cover);
     if (people_) cover = FilterByPeople(cover, detected ? &*detected : nullptr);
+    cover.insert(cover.end(), coming.begin(), coming.end());
     for (const video::Track& t : tracker_.tracks()) {
       result_.tracks = std::max<int64_t>(result_.tracks, t.id);
     }
@@ -154,6 +170,44 @@ class AnonymizingProcessor : public FrameProcessor {
     return hidden;
   }
 
+  // On a frame between key frames, with look-ahead: the faces the next key
+  // frame detects that no track covers here (`tracked`: the tracker's boxes
+  // for this frame), i.e. faces that appear before that key frame sees
+  // them. Their boxes grow by kComingGrowthPerFrame of their size for each
+  // frame before the key frame, to cover the motion in between. Always
+  // hidden, people filter or not: they have no track, so no decision yet
+  // (privacy first).
+  std::vector<Face> ComingFaces(int64_t frame_index,
+                                const std::vector<Face>& tracked) {
+    if (!look_ahead_ || frame_index % detect_every_ == 0) return {};
+    const int64_t key = (frame_index / detect_every_ + 1) * detect_every_;
+    std::vector<Face> coming;
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = detections_.find(key);
+    if (it == detections_.end()) return {};  // past the end of the input
+    const float grow =
+        1.0f + kComingGrowthPerFrame * static_cast<float>(key - frame_index);
+    for (const Face& f : it->second.faces) {
+      bool covered = false;
+      for (const Face& t : tracked) {
+        covered = covered || IoU(f.box, t.box) >= kComingMatchIou;
+      }
+      if (!covered) coming.push_back(Grown(f, grow));
+    }
+    return coming;
+  }
+
+  static Face Grown(Face face, float factor) {
+    const float cx = face.box.x + face.box.w / 2;
+    const float cy = face.box.y + face.box.h / 2;
+    face.box = Box{cx - face.box.w * factor / 2, cy - face.box.h * factor / 2,
+                   face.box.w * factor, face.box.h * factor};
+    for (Point& p : face.keypoints) {
+      p = Point{cx + (p.x - cx) * factor, cy + (p.y - cy) * factor};
+    }
+    return face;
+  }
+
   Result<std::vector<Face>> DetectDownscaled(const cv::Mat& bgr) const {
     const int side = std::max(bgr.cols, bgr.rows);
     const int target = options_.between_long_side;
@@ -177,6 +231,7 @@ class AnonymizingProcessor : public FrameProcessor {
   const std::optional<DetectOptions> between_;  // unset: no between pass
   const VideoJobOptions& options_;
   const int detect_every_;
+  const bool look_ahead_;  // frames between see the next key frame's faces
   std::mutex mu_;
   std::map<int64_t, Detected> detections_;  // by frame index
   video::FaceTracker tracker_;              // Process() only
@@ -235,9 +290,14 @@ Result<VideoJobResult> Run(const Pipeline& pipeline, const std::string& input,
     int n;
     ~RestoreCvThreads() { cv::setNumThreads(n); }
   } restore{saved_cv_threads};
+  // Look-ahead needs the next key frame inside the window of prepared
+  // frames (so what a frame gets never depends on thread timing).
+  const bool look_ahead = options.look_ahead && every > 1 &&
+                          every <= video.lookahead_frames &&
+                          video.prepare_threads > 0;
   AnonymizingProcessor processor(pipeline, call,
-                                 every > 1 && options.detect_between, options,
-                                 every, hold_s);
+                                 every > 1 && options.detect_between,
+                                 look_ahead, options, every, hold_s);
   auto stats = TranscodeVideo(input, output, video, processor, progress);
   if (!stats.ok()) return stats.status();
   VideoJobResult result = processor.result();

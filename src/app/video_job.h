@@ -4,12 +4,15 @@
 //
 // How a video is searched for faces (the video meaning of a detection
 // mode): every `detect_every`-th frame (a key frame) gets the pipeline's
-// full detection (its mode, e.g. balanced tiling for small faces); every
-// other frame gets one cheap whole-image inference on a downscaled copy,
-// which follows the large, fast-moving faces; the tracker carries every
-// face, small ones included, from key frame to key frame and holds a track
-// for longer than the key-frame interval. Detection runs on worker threads
-// ahead of the in-order tracking, anonymizing and encoding.
+// full detection (its mode, e.g. balanced tiling for small faces); the
+// tracker carries every face from key frame to key frame and holds a track
+// for longer than the key-frame interval; and since detection runs on
+// worker threads ahead of the in-order tracking, anonymizing and encoding,
+// the frames before a key frame already know its faces ("look-ahead"): a
+// face that appears between two key frames is hidden from the frame it
+// could first be in, not from the next key frame on. Optionally the frames
+// between also get a cheap whole-image inference of their own
+// (`detect_between`).
 #ifndef FACEVEIL_APP_VIDEO_JOB_H_
 #define FACEVEIL_APP_VIDEO_JOB_H_
 
@@ -33,10 +36,19 @@ struct VideoJobOptions {
   // every frame.
   int detect_every = 0;
 
-  // Between key frames, run one whole-image inference (the single mode) on
-  // a downscaled copy. false: tracking alone fills the gaps (faster, but a
-  // face entering between key frames stays visible until the next one).
-  bool detect_between = true;
+  // Frames between key frames also hide the faces the next key frame
+  // detects that no track covers yet (boxes grown for the motion up to it),
+  // so a face entering between key frames is hidden at once. Costs no
+  // inference (it waits for the next key frame's detection, which runs
+  // ahead anyway). Used when detect_every is at most the window of
+  // prepared frames (VideoOptions::lookahead_frames, 32 at most here).
+  bool look_ahead = true;
+
+  // Between key frames, also run one whole-image inference (the single
+  // mode) on a downscaled copy, which refreshes fast-moving large faces'
+  // boxes. Off by default since look-ahead: it cost as much as the key
+  // frames (bench/video_bench).
+  bool detect_between = false;
 
   // Long side, in pixels, of the copy the between-frames pass sees. The
   // model sees 192 px anyway; a copy 3x that keeps its resampling clean

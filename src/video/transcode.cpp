@@ -138,6 +138,11 @@ class Transcoder {
   int64_t taken_ = 0;      // frames workers have taken from decoded_
   int64_t delivered_ = 0;  // frames the processor has taken from ready_
   int workers_running_ = 0;
+  // FrameProcessor::PreparedAhead(), within the window; set before the
+  // threads start.
+  int ahead_ = 0;
+  bool decode_done_ = false;   // the decoder has delivered every frame
+  int64_t decoded_total_ = 0;  // how many, once decode_done_
 };
 
 Status Transcoder::CountDecodeError(const std::string& what, int err) {
@@ -264,8 +269,18 @@ bool Transcoder::NextFrame(PipelineFrame& item) {
   {
     std::unique_lock<std::mutex> lock(ready_mu_);
     ready_cv_.wait(lock, [&] {
-      return error_.failed() || ready_.count(delivered_) > 0 ||
-             workers_running_ == 0;
+      if (error_.failed() || workers_running_ == 0) return true;
+      // The next frame and the processor's look-ahead: frames delivered_
+      // .. delivered_ + ahead_ all prepared, or as many as the input holds.
+      int64_t last = delivered_ + ahead_;
+      if (decode_done_) last = std::min(last, decoded_total_ - 1);
+      last = std::max(last, delivered_);
+      int64_t want = delivered_;
+      for (auto it = ready_.find(delivered_);
+           it != ready_.end() && it->first == want && want <= last; ++it) {
+        ++want;
+      }
+      return want > last;
     });
     auto it = ready_.find(delivered_);
     if (error_.failed() || it == ready_.end()) return false;
@@ -332,9 +347,20 @@ Status Transcoder::Encode() {
 Result<VideoStats> Transcoder::Run() {
   std::thread decoder, encoder;
   std::vector<std::thread> workers;
+  // Workers may take frames up to lookahead_frames - 1 past the one the
+  // processor waits for, so a larger look-ahead could never be met.
+  ahead_ = preparing_ ? std::clamp(processor_.PreparedAhead(), 0,
+                                   std::max(1, options_.lookahead_frames) - 1)
+                      : 0;
   try {
     decoder = std::thread([this] {
       Guard([this] { return Decode(); });
+      {
+        std::lock_guard<std::mutex> lock(ready_mu_);
+        decode_done_ = true;
+        decoded_total_ = next_index_;
+      }
+      ready_cv_.notify_all();
       decoded_.Close();
     });
     encoder = std::thread([this] { Guard([this] { return Encode(); }); });

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
@@ -146,6 +147,62 @@ TEST_F(VideoJobTest, WithoutTheQuickPassTrackingAloneFillsTheGaps) {
             Status::Code::kInvalidArgument);
 }
 
+// A face that appears between two key frames is hidden from its first
+// frame: the frames before a key frame already know its faces (look-ahead),
+// with no detection of their own.
+TEST_F(VideoJobTest, AFaceAppearingBetweenKeyFramesIsHiddenAtOnce) {
+  // 50 frames of pan.mp4's timing: flat grey up to frame 5, then a still
+  // portrait from frame 6 on. Key frames every 4: 0, 4, 8, ...; the first
+  // one to see the face is frame 8.
+  const std::string input = (dir_ / "appears.mp4").string();
+  const cv::Mat portrait =
+      cv::imread(std::string(FACEVEIL_TESTDATA_DIR) + "/astronaut.png");
+  ASSERT_FALSE(portrait.empty());
+  FrameFunction paint([&](cv::Mat& bgr, int64_t i, double) {
+    if (i < 6) {
+      bgr.setTo(cv::Scalar::all(128));
+    } else {
+      cv::resize(portrait, bgr, bgr.size());
+    }
+    return Status::Ok();
+  });
+  VideoOptions make;
+  make.crf = 12;
+  ASSERT_TRUE(
+      TranscodeVideo(std::string(FACEVEIL_TESTDATA_DIR) + "/clips/v2/pan.mp4",
+                     input, make, paint)
+          .ok());
+  const std::vector<cv::Mat> in = ReadFrames(input);
+  ASSERT_EQ(in.size(), 50u);
+  auto faces = pipeline_->detector().Detect(in[8]);
+  ASSERT_TRUE(faces.ok());
+  ASSERT_FALSE(faces->empty());
+  const Box& b = (*faces)[0].box;
+  const cv::Rect face = cv::Rect(int(b.x), int(b.y), int(b.w), int(b.h)) &
+                        cv::Rect(0, 0, in[8].cols, in[8].rows);
+
+  VideoJobOptions options;
+  options.detect_every = 4;
+  ASSERT_FALSE(options.detect_between);  // the default: no pass between
+  ASSERT_TRUE(options.look_ahead);
+  auto hidden_in = [&](const std::string& name) {
+    const std::string output = (dir_ / name).string();
+    auto result = AnonymizeVideoFile(*pipeline_, input, output, options, {});
+    EXPECT_TRUE(result.ok()) << result.status().ToString();
+    const std::vector<cv::Mat> out = ReadFrames(output);
+    std::vector<int> hidden;
+    for (int i = 6; i < 12 && i < static_cast<int>(out.size()); ++i) {
+      if (Detail(out[i](face)) < 0.2 * Detail(in[i](face))) hidden.push_back(i);
+    }
+    return hidden;
+  };
+  EXPECT_EQ(hidden_in("ahead.mp4"), (std::vector<int>{6, 7, 8, 9, 10, 11}));
+  // Without look-ahead (and no pass between) frames 6 and 7 show the face:
+  // the tracker only starts at key frame 8.
+  options.look_ahead = false;
+  EXPECT_EQ(hidden_in("behind.mp4"), (std::vector<int>{8, 9, 10, 11}));
+}
+
 // Issue 13: the between-frames pass built a Detector (loading BlazeFace
 // again) for every video. Now key frames and the frames between run on the
 // pipeline's networks, with the video's own options when it has them.
@@ -154,7 +211,8 @@ TEST_F(VideoJobTest, RunsOnThePipelinesNetworksWithTheVideosOptions) {
       std::string(FACEVEIL_TESTDATA_DIR) + "/clips/v2/pan.mp4";
   const int64_t loads = NetworkLoads();
   VideoJobOptions options;
-  options.detect_every = 3;  // key frames and the quick pass between
+  options.detect_every = 3;
+  options.detect_between = true;  // key frames and the quick pass between
   // The single mode on key frames too, for this video only: the face fills
   // much of the frame, and the test stays quick.
   options.call = pipeline_->options();

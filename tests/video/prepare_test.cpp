@@ -98,6 +98,51 @@ TEST_F(PrepareStageTest, WorkersPrepareAheadAndProcessStaysInOrder) {
             static_cast<int64_t>(fs::file_size(Out("out.mp4"))));
 }
 
+// Asks for `ahead` frames past each one prepared before it is processed,
+// and checks that it got them.
+class LookingAheadProcessor : public RecordingProcessor {
+ public:
+  explicit LookingAheadProcessor(int ahead) : ahead_(ahead) {}
+  int PreparedAhead() const override { return ahead_; }
+  Status Process(cv::Mat& bgr, int64_t index, double t) override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      int64_t seen = 0;  // frames index+1 .. index+ahead_ already prepared
+      while (seen < ahead_ && prepared_.count(index + 1 + seen) > 0) ++seen;
+      seen_at_[index] = seen;
+    }
+    return RecordingProcessor::Process(bgr, index, t);
+  }
+  const int ahead_;
+  std::map<int64_t, int64_t> seen_at_;
+};
+
+TEST_F(PrepareStageTest, ProcessSeesTheFramesItAsksToSeeAhead) {
+  VideoOptions options;
+  options.prepare_threads = 2;
+  options.lookahead_frames = 8;
+  LookingAheadProcessor looker(5);
+  auto stats = TranscodeVideo(Clip("pan.mp4"), Out("out.mp4"), options, looker);
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  ASSERT_EQ(looker.order_.size(), 50u);
+  // Every frame saw its next 5 prepared, except the last 5, which saw every
+  // frame there was after them (the end of the input does not hang).
+  for (int64_t i = 0; i < 50; ++i) {
+    EXPECT_EQ(looker.seen_at_[i], std::min<int64_t>(5, 49 - i)) << i;
+  }
+}
+
+TEST_F(PrepareStageTest, LookAheadBeyondTheWindowIsCappedNotAHang) {
+  VideoOptions options;
+  options.prepare_threads = 2;
+  options.lookahead_frames = 3;  // at most 2 frames ahead can ever be ready
+  LookingAheadProcessor looker(10);
+  auto stats = TranscodeVideo(Clip("pan.mp4"), Out("out.mp4"), options, looker);
+  ASSERT_TRUE(stats.ok()) << stats.status().ToString();
+  ASSERT_EQ(looker.order_.size(), 50u);
+  for (int64_t i = 0; i < 48; ++i) EXPECT_GE(looker.seen_at_[i], 2) << i;
+}
+
 TEST_F(PrepareStageTest, WithoutWorkersPrepareRunsJustBeforeProcess) {
   RecordingProcessor recorder;
   auto stats = TranscodeVideo(Clip("pan.mp4"), Out("out.mp4"), {}, recorder);
