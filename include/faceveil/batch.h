@@ -37,14 +37,18 @@ struct BatchOptions {
   // Encoding, limits and metadata for videos.
   VideoOptions video;
   // Run the full detection on every n-th video frame only (key frames);
-  // tracking and a quick pass cover the rest. 0: the video default
+  // tracking and look-ahead cover the rest. 0: the video default
   // (kDefaultVideoDetectEvery).
   int detect_every = 0;
   // Videos are detected with these networks when set (on the same loaded
   // pipeline, DetectOptions::models), else with the photos' ones. The CLI
-  // sets kBlazeFace unless --detector is given: the ensemble's SSD would
+  // sets kCrowdNet unless --detector is given: the ensemble's SSD would
   // cost every key frame ~0.5 s.
   std::optional<DetectorModels> video_models;
+  // And in this mode when set, else the photos' one. The CLI sets kFast
+  // unless --mode is given (bench/video_bench: CrowdNet fast keeps a 1080p
+  // video at ~0.7x the speed of decoding + encoding alone, balanced ~0.4x).
+  std::optional<DetectionMode> video_mode;
 };
 
 struct FileFailure {

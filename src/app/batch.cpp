@@ -137,9 +137,12 @@ class BatchRun {
           p.frames_total > 0 ? double(p.frames_done) / p.frames_total : -1);
       return true;
     };
-    if (options_.video_models) {
+    if (options_.video_models || options_.video_mode) {
       job.call = pipeline_.options();
-      job.call->detector.models = *options_.video_models;
+      if (options_.video_models) {
+        job.call->detector.models = *options_.video_models;
+      }
+      if (options_.video_mode) job.call->detector.mode = *options_.video_mode;
     }
     auto result = AnonymizeVideoFile(pipeline_, file.input.string(),
                                      file.output.string(), job, on_progress);

@@ -81,11 +81,14 @@ int RunAnonymize(AnonymizeArgs& args) {
     return args.pipeline.detector.model_file.empty() ? kExitFailures
                                                      : kExitUsage;
   }
-  // Videos: BlazeFace alone on key frames unless --detector was given
-  // (the ensemble's SSD would cost every key frame ~0.5 s of CPU), on the
-  // networks the pipeline has loaded.
+  // Videos: CrowdNet alone on key frames unless --detector was given (the
+  // ensemble's SSD would cost every key frame ~0.5 s of CPU), in the fast
+  // mode unless --mode was given, on the networks the pipeline has loaded.
   if (args.cmd->count("--detector") == 0) {
-    args.batch.video_models = DetectorModels::kBlazeFace;
+    args.batch.video_models = DetectorModels::kCrowdNet;
+  }
+  if (args.cmd->count("--mode") == 0) {
+    args.batch.video_mode = DetectionMode::kFast;
   }
   if (people != nullptr) {
     // Before any output: a bad reference photo stops the run.
