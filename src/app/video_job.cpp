@@ -243,7 +243,7 @@ class AnonymizingProcessor : public FrameProcessor {
   VideoJobResult result_;                   // Process() only
   std::optional<TrackPeople> people_;       // with a people filter
   std::set<int> visible_tracks_;            // tracks left visible at least once
-  std::map<int, TrackDecisions> decisions_;  // live tracks', by id
+  std::map<int, TrackDecisions> decisions_;  // the live tracks', by id
 };
 
 // Seconds between key frames from the input's average frame rate; 0 when

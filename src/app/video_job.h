@@ -91,7 +91,8 @@ struct VideoJobResult {
   int64_t tracks = 0;  // distinct faces followed (tracks started)
   // With a people filter: tracks left visible in at least one frame.
   int64_t tracks_visible = 0;
-  // A people filter was used (the fields above and below mean something).
+  // A people filter was used: tracks_visible and track_decisions are
+  // meaningful only then.
   bool people = false;
   // With a people filter: every track, in order of id.
   std::vector<TrackDecisions> track_decisions;
