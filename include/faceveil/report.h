@@ -16,6 +16,11 @@
 // one, counted from 1 in the order given; only when matched), "distance"
 // (to the closest person, null when the face could not be embedded) and
 // "hidden".
+//
+// A video's line (`anonymize --report`) has "faces": [] and "frames"; with
+// a people filter also "tracks_visible" and "tracks", what was decided per
+// face followed rather than per frame (VideoReportToJsonLine in
+// src/app/video_job.h lists the fields).
 #ifndef FACEVEIL_REPORT_H_
 #define FACEVEIL_REPORT_H_
 

@@ -2,8 +2,9 @@
 // real headless Chromium: three photos (the sample photo, the astronaut
 // portrait as a JPEG; astronaut.png; Messi); choosing the
 // astronaut in one photo keeps or hides her in both, leaves Messi as he
-// was, shows the choice (badges, the list of chosen people) and can be
-// taken back (Remove, Undo).
+// was, shows the choice (badges, the list of chosen people, its counts) and
+// can be taken back exactly (Remove gives each face the state it had
+// before; a face changed by hand since keeps that; Undo).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
@@ -100,8 +101,60 @@ test('keep and hide a person in every photo, then take it back', async () => {
   await settled(page, 3);
   faces = await firstFaces(page);
   assert.deepEqual(faces.map(f => f.kept), [false, true, true]);
-  // The badge goes with the change it came with.
+  // The badge goes with the change it came with, and the count with it.
   assert.deepEqual(faces.map(f => f.person), [true, false, false]);
+  assert.match(await people.textContent(), /Person 2 \(sample-astronaut\.jpg, face 1\): hidden everywhere, 1 face(?!s)/);
+
+  // Remove gives every face back the state it had before the person was
+  // chosen: the sample photo's face was shown (Show all), so it is shown
+  // again; the one Undo took back stays as it is.
+  await page.getByRole('button', { name: 'Remove person 2' }).click();
+  await settled(page, 3);
+  faces = await firstFaces(page);
+  assert.deepEqual(faces.map(f => f.kept), [true, true, true]);
+  assert.deepEqual(faces.map(f => f.person), [false, false, false]);
+  assert.equal(await people.isVisible(), false);
+
+  // A face changed by hand after a person was chosen keeps the state the
+  // user gave it when the person is removed; the others get theirs back.
+  await first.getByRole('button', { name: 'Keep this person in every photo: face 1' }).click();
+  await settled(page, 3);
+  assert.match(await people.textContent(), /Person 3 \(astronaut\.png, face 1\): kept visible in every photo, 2 faces/);
+  const sample = page.locator(cards).nth(0);
+  await sample.locator('.face-list li').first().getByRole('button', { name: 'Hide face 1' }).click();
+  await settled(page, 3);
+  faces = await firstFaces(page);
+  assert.deepEqual(faces.map(f => f.kept), [false, true, true]);
+  assert.deepEqual(faces.map(f => f.person), [false, true, false]);
+  assert.match(await people.textContent(), /Person 3 .*, 1 face(?!s)/);
+  // Adding another person does not take the face back either.
+  await page.locator(cards).nth(2).locator('.face-list summary').click();
+  await page.locator(cards).nth(2)
+      .getByRole('button', { name: 'Keep this person in every photo: face 1' }).click();
+  await settled(page, 3);
+  faces = await firstFaces(page);
+  assert.deepEqual(faces.map(f => f.kept), [false, true, true]);
+  await page.getByRole('button', { name: 'Remove person 3' }).click();
+  await page.getByRole('button', { name: 'Remove person 4' }).click();
+  await settled(page, 3);
+  faces = await firstFaces(page);
+  assert.deepEqual(faces.map(f => f.kept), [false, true, true]);
+  assert.ok(await faceDiff(page, 1) < 2, 'astronaut.png: shown, as before person 3');
+
+  // Undo of a hand change on a face a person decided gives it back to the
+  // person, and the count follows.
+  await first.getByRole('button', { name: 'Hide this person everywhere: face 1' }).click();
+  await settled(page, 3);
+  assert.match(await people.textContent(), /Person 5 .*hidden everywhere, 2 faces/);
+  await first.locator('.face-list li').first().getByRole('button', { name: 'Show face 1' }).click();
+  await settled(page, 3);
+  assert.match(await people.textContent(), /Person 5 .*, 1 face(?!s)/);
+  await first.getByRole('button', { name: 'Undo' }).click();
+  await settled(page, 3);
+  assert.match(await people.textContent(), /Person 5 .*, 2 faces/);
+  faces = await firstFaces(page);
+  assert.deepEqual(faces.map(f => f.kept), [false, false, true]);
+  assert.deepEqual(faces.map(f => f.person), [true, true, false]);
 
   assert.deepEqual(errors, []);
   assert.deepEqual(external, []);

@@ -33,17 +33,37 @@ cleanup() {
 trap cleanup EXIT
 
 mkdir "$work/cwd"
+# The server's output files are made here, before it starts: a background
+# job's redirections are opened by the forked child, so reading them right
+# after `&` raced the child (sed: "can't read .../server.out", which under
+# pipefail and -e ended the test at once; seen once in a loaded parallel
+# ctest run, and 350 times in 2000 starts of the same shape on a busy
+# machine).
+: >"$work/server.out"
+: >"$work/server.err"
 (cd "$work/cwd" && exec "$binary" serve --port 0 --quiet) >"$work/server.out" 2>"$work/server.err" &
 server_pid=$!
 port=""
+status=""
 for _ in $(seq 1 300); do
   port="$(sed -n 's/.*(port \([0-9]*\)).*/\1/p' "$work/server.out" | head -n 1)"
   [ -n "$port" ] && break
-  kill -0 "$server_pid" 2>/dev/null || break
+  if ! kill -0 "$server_pid" 2>/dev/null; then
+    wait "$server_pid" && status=0 || status=$?
+    server_pid=""
+    break
+  fi
   sleep 0.1
 done
 if [ -z "$port" ]; then
-  echo "faceveil serve did not start:" >&2
+  if [ -n "$status" ]; then
+    echo "faceveil serve exited (status $status) before saying its port:" >&2
+  else
+    echo "faceveil serve did not say its port within 30 s:" >&2
+  fi
+  echo "--- stdout ($work/server.out):" >&2
+  cat "$work/server.out" >&2
+  echo "--- stderr:" >&2
   cat "$work/server.err" >&2
   exit 1
 fi

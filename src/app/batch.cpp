@@ -150,10 +150,7 @@ class BatchRun {
     progress_->Message(FormatVideoSummary(name, *result));
     out->faces = result->max_faces_in_frame;
     out->visible = result->tracks_visible;
-    ImageReport report;
-    report.width = result->stats.width;
-    report.height = result->stats.height;
-    out->report_line = ReportToJsonLine(file.input.string(), report);
+    out->report_line = VideoReportToJsonLine(file.input.string(), *result);
     return Status::Ok();
   }
 

@@ -59,6 +59,7 @@ class AnonymizingProcessor : public FrameProcessor {
         tracker_(MakeTrackerOptions(hold_s)) {
     if (call.people != nullptr) {
       people_.emplace(*call.people);
+      result_.people = true;
     }
   }
 
@@ -105,7 +106,10 @@ class AnonymizingProcessor : public FrameProcessor {
     std::vector<Face> cover =
         tracker_.Update(time_s, detected ? &detected->faces : nullptr);
     const std::vector<Face> coming = ComingFaces(frame_index, cover);
-    if (people_) cover = FilterByPeople(cover, detected ? &*detected : nullptr);
+    if (people_) {
+      cover =
+          FilterByPeople(cover, detected ? &*detected : nullptr, frame_index);
+    }
     cover.insert(cover.end(), coming.begin(), coming.end());
     for (const video::Track& t : tracker_.tracks()) {
       result_.tracks = std::max<int64_t>(result_.tracks, t.id);
@@ -116,7 +120,18 @@ class AnonymizingProcessor : public FrameProcessor {
     return Anonymize(bgr, cover, call_.anonymize);
   }
 
-  VideoJobResult& result() { return result_; }
+  // The result once every frame has been processed.
+  VideoJobResult TakeResult() {
+    for (auto& [id, decisions] : decisions_) {
+      result_.track_decisions.push_back(std::move(decisions));
+    }
+    decisions_.clear();
+    std::sort(result_.track_decisions.begin(), result_.track_decisions.end(),
+              [](const TrackDecisions& a, const TrackDecisions& b) {
+                return a.id < b.id;
+              });
+    return std::move(result_);
+  }
 
  private:
   static video::TrackerOptions MakeTrackerOptions(double hold_s) {
@@ -145,10 +160,12 @@ class AnonymizingProcessor : public FrameProcessor {
     return out;
   }
 
-  // Adds this frame's evidence to each track and returns the faces of
-  // `cover` (parallel to the tracks) whose tracks are to be hidden.
+  // Adds this frame's evidence to each track, records the decisions for
+  // the report and returns the faces of `cover` (parallel to the tracks)
+  // whose tracks are to be hidden.
   std::vector<Face> FilterByPeople(const std::vector<Face>& cover,
-                                   const Detected* detected) {
+                                   const Detected* detected,
+                                   int64_t frame_index) {
     const std::vector<video::Track>& tracks = tracker_.tracks();
     std::vector<int> live;
     std::vector<Face> hidden;
@@ -157,15 +174,29 @@ class AnonymizingProcessor : public FrameProcessor {
       live.push_back(t.id);
       if (detected != nullptr && t.detection >= 0 &&
           static_cast<size_t>(t.detection) < detected->matches.size()) {
-        people_->Add(t.id, &detected->matches[t.detection]);
+        const PersonSet::Match& match = detected->matches[t.detection];
+        people_->Add(t.id, &match);
+        TrackDecisions& d = Decisions(t.id, frame_index);
+        ++d.key_frames;
+        if (match.person >= 0) ++d.embedded;
       }
-      if (people_->Decide(t.id).hidden) {
+      const FaceIdentity decision = people_->Decide(t.id);
+      Record(t.id, frame_index, decision);
+      if (decision.hidden) {
         hidden.push_back(cover[i]);
       } else {
         visible_tracks_.insert(t.id);
       }
     }
     people_->Retain(live);
+    for (auto it = decisions_.begin(); it != decisions_.end();) {
+      if (std::find(live.begin(), live.end(), it->first) == live.end()) {
+        result_.track_decisions.push_back(std::move(it->second));
+        it = decisions_.erase(it);
+      } else {
+        ++it;
+      }
+    }
     result_.tracks_visible = static_cast<int64_t>(visible_tracks_.size());
     return hidden;
   }
@@ -208,6 +239,35 @@ class AnonymizingProcessor : public FrameProcessor {
     return face;
   }
 
+  // The report's record of track `id`, started at `frame_index` if new.
+  TrackDecisions& Decisions(int id, int64_t frame_index) {
+    auto [it, added] = decisions_.try_emplace(id);
+    if (added) {
+      it->second.id = id;
+      it->second.first_frame = frame_index;
+    }
+    return it->second;
+  }
+
+  // Adds one frame's decision to the track's stretches.
+  void Record(int id, int64_t frame_index, const FaceIdentity& decision) {
+    TrackDecisions& d = Decisions(id, frame_index);
+    d.last_frame = frame_index;
+    if (!decision.hidden) ++d.visible_frames;
+    const float distance = decision.embedded ? decision.distance : -1.0f;
+    if (d.stretches.empty() || d.stretches.back().hidden != decision.hidden ||
+        d.stretches.back().person != decision.person) {
+      d.stretches.push_back({frame_index, frame_index, decision.hidden,
+                             decision.person, distance});
+      return;
+    }
+    TrackDecisions::Stretch& s = d.stretches.back();
+    s.last_frame = frame_index;
+    if (distance >= 0 && (s.distance < 0 || distance < s.distance)) {
+      s.distance = distance;
+    }
+  }
+
   Result<std::vector<Face>> DetectDownscaled(const cv::Mat& bgr) const {
     const int side = std::max(bgr.cols, bgr.rows);
     const int target = options_.between_long_side;
@@ -238,6 +298,7 @@ class AnonymizingProcessor : public FrameProcessor {
   VideoJobResult result_;                   // Process() only
   std::optional<TrackPeople> people_;       // with a people filter
   std::set<int> visible_tracks_;            // tracks left visible at least once
+  std::map<int, TrackDecisions> decisions_;  // the live tracks', by id
 };
 
 // Seconds between key frames from the input's average frame rate; 0 when
@@ -300,7 +361,7 @@ Result<VideoJobResult> Run(const Pipeline& pipeline, const std::string& input,
                                  look_ahead, options, every, hold_s);
   auto stats = TranscodeVideo(input, output, video, processor, progress);
   if (!stats.ok()) return stats.status();
-  VideoJobResult result = processor.result();
+  VideoJobResult result = processor.TakeResult();
   result.stats = *stats;
   result.detect_every = every;
   result.seconds =
@@ -357,9 +418,10 @@ std::string DroppedStreams(const VideoStats& s) {
   return out;
 }
 
-// " (1 left visible)" with a people filter, else "".
+// " (1 left visible)" with a people filter (" (none left visible)"), else "".
 std::string Visible(const VideoJobResult& r) {
-  if (r.tracks_visible == 0) return "";
+  if (!r.people) return "";
+  if (r.tracks_visible == 0) return " (none left visible)";
   return " (" + std::to_string(r.tracks_visible) + " left visible)";
 }
 

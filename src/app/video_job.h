@@ -19,6 +19,7 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "faceveil/pipeline.h"
 #include "faceveil/status.h"
@@ -70,6 +71,31 @@ struct VideoJobOptions {
   std::optional<PipelineOptions> call;
 };
 
+// What a people filter (--keep-person / --hide-person) decided about one
+// track, one face the tracker followed, for --report: the frames it covered
+// and each stretch of them under one decision (a track's decision changes
+// when, say, a stranger takes the kept person's track over).
+struct TrackDecisions {
+  // A run of consecutive frames of the track with one decision.
+  struct Stretch {
+    int64_t first_frame = 0;  // frame numbers from 0, in decoding order
+    int64_t last_frame = 0;
+    bool hidden = true;
+    // The listed person (from 0, in the order given) matched; -1: none.
+    int person = -1;
+    // The smallest of the distances the track's decision used over the
+    // stretch (TrackPeople::Decide); < 0 when none was embedded (unsure).
+    float distance = -1;
+  };
+  int id = 0;                      // the tracker's id, from 1
+  int64_t first_frame = 0;         // the frames it covered
+  int64_t last_frame = 0;          //
+  int key_frames = 0;              // key frames on which its face was detected
+  int embedded = 0;                // of which the face could be embedded
+  int64_t visible_frames = 0;      // frames on which it was left visible
+  std::vector<Stretch> stretches;  // in frame order, at least one
+};
+
 struct VideoJobResult {
   VideoStats stats;
   int64_t max_faces_in_frame = 0;  // the most faces anonymized in one frame
@@ -77,6 +103,11 @@ struct VideoJobResult {
   int64_t tracks = 0;  // distinct faces followed (tracks started)
   // With a people filter: tracks left visible in at least one frame.
   int64_t tracks_visible = 0;
+  // A people filter was used: tracks_visible and track_decisions are
+  // meaningful only then.
+  bool people = false;
+  // With a people filter: every track, in order of id.
+  std::vector<TrackDecisions> track_decisions;
   int detect_every = 0;  // the key-frame interval used
   double seconds = 0;    // wall time of the job
 };
@@ -104,6 +135,18 @@ Result<VideoJobResult> AnonymizeVideoFile(const Pipeline& pipeline,
 // each kind of stream left out, and only appears when one was.
 std::string FormatVideoSummary(const std::string& name,
                                const VideoJobResult& result);
+
+// The video's line of --report (faceveil/report.h): "file", "width",
+// "height", "faces" (empty: a video's faces are its tracks), "frames" and,
+// with a people filter, "tracks_visible" and "tracks", one object per
+// track: "track" (id), "frames" [first, last], "key_frames",
+// "embedded", "matched", "person" (from 1; when matched), "distance" (the
+// smallest the decision used, null if never embedded), "hidden" (in every
+// frame), "visible_frames" and "decisions", the stretches of frames with
+// one decision, each with "frames", "matched", "person", "distance",
+// "hidden".
+std::string VideoReportToJsonLine(const std::string& file,
+                                  const VideoJobResult& result);
 
 }  // namespace faceveil
 

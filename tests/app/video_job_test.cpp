@@ -260,6 +260,16 @@ TEST(VideoSummaryTest, SaysFramesSpeedFacesStreamsAndSize) {
             "a.mkv: 450 frames (0:15 of video) in 0:00, 0.0 fps; 1 face "
             "followed, up to 2 at once, in 420 frames; 2 streams copied; "
             "12.3 MB written");
+  // With --keep-person / --hide-person: how many tracks were left visible,
+  // none included.
+  r.people = true;
+  EXPECT_NE(FormatVideoSummary("a.mkv", r)
+                .find("1 face followed (none left "
+                      "visible), up to 2"),
+            std::string::npos);
+  r.tracks_visible = 1;
+  EXPECT_NE(FormatVideoSummary("a.mkv", r).find("(1 left visible)"),
+            std::string::npos);
 }
 
 // Issue 13: on the default video path (BlazeFace, balanced, no --threshold)

@@ -63,11 +63,14 @@ std::string PeopleOptionsHelp() {
          "are compared by a\nface recognition network (dlib's, via "
          "face-api); when unsure, faceveil\nhides: a face too small or "
          "unclear to recognise is hidden in both modes.\nIn a video each "
-         "tracked face is decided by its last 3 key frames together\n(their "
-         "median), so it does not flicker; a face is hidden until its first "
-         "key\nframe has been recognised. --report gives per face \"matched\", "
-         "\"person\"\n(which reference, from 1), \"distance\" and "
-         "\"hidden\".\n";
+         "tracked face is decided on the key frames: it is shown\nonly while "
+         "its latest key frame and most of its last 3 would show it, so\none "
+         "that would not (a stranger taking the track over, a face not "
+         "recognised)\nhides it at once; it is hidden until its first key "
+         "frame has been recognised.\n--report gives per face \"matched\", "
+         "\"person\" (which reference, from 1),\n\"distance\" and "
+         "\"hidden\"; for a video per track, with the frames of each "
+         "decision.\n";
 }
 
 Status ValidatePeopleArgs(const PeopleArgs& args) {

@@ -3,7 +3,7 @@
 // faceveil program on this machine) and nowhere else.
 import { makeZip } from './zip.js';
 import { setupReview, refreshReview } from './review.js';
-import { setupPeople, setMatchDistance, applyPeopleTo, clearPeople } from './people.js';
+import { setupPeople, setMatchDistance, applyPeopleTo, clearPeople, renderPeople } from './people.js';
 
 const $ = (selector, root = document) => root.querySelector(selector);
 
@@ -269,6 +269,7 @@ function removeItem(item) {
   URL.revokeObjectURL(item.originalUrl);
   item.card.remove();
   state.items = state.items.filter(i => i !== item);
+  renderPeople();
   updateBar();
 }
 
@@ -282,8 +283,11 @@ function setStatus(item, text, failed = false) {
 function snapshot(item) {
   item.history.push({
     faces: item.faces?.map(f => f.hidden) ?? null,
-    // Which chosen person decided each face (its badge), undone with it.
-    persons: item.faces?.map(f => f.person) ?? null,
+    // Which chosen person decided each face (its badge), the state it had
+    // before and the people it was taken back from (people.js), undone
+    // with it.
+    people: item.faces?.map(f => ({ person: f.person, before: f.before,
+                                    optOut: f.optOut })) ?? null,
     regions: item.regions.map(r => ({ ...r })),
   });
   if (item.history.length > 100) item.history.shift();
@@ -587,7 +591,7 @@ async function main() {
     [...state.items].forEach(removeItem);
     clearPeople();
   });
-  setupPeople({ items: () => state.items, change: (item, fn) => item.review.change(fn) });
+  setupPeople({ items: () => state.items, change: (item, fn) => item.review.change(fn, false) });
   $('#try-sample').addEventListener('click', trySample);
   // On a phone the settings start folded, one line above the photos.
   if (matchMedia('(max-width: 820px)').matches) $('#settings-panel').open = false;

@@ -3,7 +3,13 @@
 // the embeddings /api/detect?embed=1 gives (they live in this page's memory
 // only, like the photos). A face matching a hidden person is hidden, else
 // one matching a kept person is shown; other faces keep their own state.
-// Removing a person hides again the faces only that person showed.
+//
+// Every choice can be taken back exactly. Each face a person decides
+// remembers its state before (`face.before`), and Remove gives it back.
+// A face the user changes by hand afterwards (its marker, Show/Hide, Hide
+// all, Show all, Undo) leaves its person (`face.optOut` lists the people it
+// left): it keeps the state the user gave it, on Remove too, and the
+// person does not take it again.
 
 const $ = (selector, root = document) => root.querySelector(selector);
 
@@ -35,33 +41,39 @@ function distance(a, b) {
 }
 
 // The chosen person `face` matches (hide before keep: when unsure, hide),
-// or null.
+// or null. People the face was taken back from by hand do not count.
 function matchOf(face) {
   if (!face.embedding || !people.matchDistance) return null;
   let best = null;
   for (const person of people.list) {
+    if (face.optOut?.includes(person.id)) continue;
     if (distance(face.embedding, person.embedding) > people.matchDistance) continue;
     if (!best || (person.mode === 'hide' && best.mode === 'keep')) best = person;
   }
   return best;
 }
 
-// What the people decide for `item`'s faces: [index, hidden, person id].
+// What the people decide for `item`'s faces: [index, hidden, person id,
+// state before]. A face whose person is gone (removed, or no longer
+// matching) gets back the state it had before a person decided it.
 function decisions(item) {
   const out = [];
   (item.faces ?? []).forEach((face, i) => {
     const person = matchOf(face);
-    if (person) out.push([i, person.mode === 'hide', person.id]);
-    else if (face.person) out.push([i, true, 0]);  // its person was removed
+    const before = face.person ? face.before : face.hidden;
+    if (person) out.push([i, person.mode === 'hide', person.id, before]);
+    else if (face.person) out.push([i, face.before ?? true, 0, undefined]);
   });
   return out.filter(([i, hidden, id]) =>
       item.faces[i].hidden !== hidden || (item.faces[i].person ?? 0) !== id);
 }
 
 function apply(item, changes) {
-  for (const [i, hidden, id] of changes) {
-    item.faces[i].hidden = hidden;
-    item.faces[i].person = id || undefined;
+  for (const [i, hidden, id, before] of changes) {
+    const face = item.faces[i];
+    face.hidden = hidden;
+    face.person = id || undefined;
+    face.before = id ? before : undefined;
   }
 }
 
@@ -69,6 +81,7 @@ function apply(item, changes) {
 // render of its own: the caller is about to render it).
 export function applyPeopleTo(item) {
   apply(item, decisions(item));
+  render();
 }
 
 // Applies the chosen people to every photo, re-rendering those changed.
@@ -77,6 +90,35 @@ function applyEverywhere() {
     const changes = decisions(item);
     if (changes.length) hooks.change(item, () => apply(item, changes));
   }
+  render();
+}
+
+// After a change by hand to `item` (`hiddenBefore`: each face's state
+// before it): a face the change turned leaves its person and keeps the
+// state it was given.
+export function changedByHand(item, hiddenBefore) {
+  (item.faces ?? []).forEach((face, i) => {
+    if (!face.person || face.hidden === hiddenBefore?.[i]) return;
+    face.optOut = [...(face.optOut ?? []), face.person];
+    face.person = undefined;
+    face.before = undefined;
+  });
+  render();
+}
+
+// After Undo on `item` (`current`: each face's person just before it): a
+// person the Undo took a face from does not take it again (Undo
+// acts on that photo only), and a face whose person was removed since
+// keeps the state as its own.
+export function undone(item, current) {
+  (item.faces ?? []).forEach((face, i) => {
+    const was = current[i];
+    if (was && was !== face.person) face.optOut = [...(face.optOut ?? []), was];
+    if (face.person && !people.list.some(p => p.id === face.person)) {
+      face.person = undefined;
+      face.before = undefined;
+    }
+  });
   render();
 }
 
@@ -106,6 +148,12 @@ export function personOf(face) {
 
 export function canChoose(face) {
   return Boolean(face?.embedding) && people.matchDistance > 0;
+}
+
+// The list of chosen people again, e.g. after a photo was removed (its
+// faces no longer count).
+export function renderPeople() {
+  render();
 }
 
 // Forgets every person (Clear).

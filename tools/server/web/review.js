@@ -5,7 +5,7 @@
 // the original, and zoom with pan. app.js owns the requests; this file
 // changes item.faces and item.regions and asks for a new render.
 
-import { addPerson, personOf, canChoose } from './people.js';
+import { addPerson, personOf, canChoose, changedByHand, undone } from './people.js';
 
 const $ = (selector, root) => root.querySelector(selector);
 const ZOOM_STEP = 1.5;
@@ -60,9 +60,13 @@ export function setupReview(item, { schedule, snapshot }) {
   item.view = { zoom: null, original: false, markersOff: false };
   item.nextRegion = 1;
 
-  const change = (fn) => {
+  // `byHand` false: a chosen person's change (people.js), which the
+  // faces it turns do not leave their person for.
+  const change = (fn, byHand = true) => {
     snapshot(item);
+    const hidden = item.faces?.map(f => f.hidden);
     fn();
+    if (byHand) changedByHand(item, hidden);
     schedule(item);
   };
   item.review = { change };
@@ -97,8 +101,12 @@ export function setupReview(item, { schedule, snapshot }) {
     const last = item.history.pop();
     if (!last) return;
     if (last.faces && item.faces) last.faces.forEach((h, i) => { if (item.faces[i]) item.faces[i].hidden = h; });
-    if (last.persons && item.faces) last.persons.forEach((p, i) => { if (item.faces[i]) item.faces[i].person = p; });
+    const current = item.faces?.map(f => f.person) ?? [];
+    if (last.people && item.faces) {
+      last.people.forEach((p, i) => { if (item.faces[i]) Object.assign(item.faces[i], p); });
+    }
     item.regions = last.regions;
+    undone(item, current);
     schedule(item);
   });
   const mark = $('.mark', card);
