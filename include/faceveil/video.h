@@ -226,11 +226,10 @@ Result<VideoStats> TranscodeVideo(const std::string& input_path,
                                   const ProgressCallback& progress = {});
 
 // When anonymizing a video, full face detection runs on every this-many-th
-// frame (a key frame) unless told otherwise; cheaper passes and tracking
-// cover the frames between (src/app/video_job.h). Privacy first: a face
-// only key frames find shows for at most 3 frames when it appears. On the
-// 1080p benchmark (bench/video_bench.cpp, balanced) 8 needs 26% less CPU
-// per frame but lets such a face show for 7.
+// frame (a key frame) unless told otherwise; tracking and look-ahead (the
+// frames before a key frame hide the new faces it finds) cover the frames
+// between (src/app/video_job.h). A longer interval is cheaper but leaves
+// fast motion between key frames to the tracker's predicted boxes alone.
 inline constexpr int kDefaultVideoDetectEvery = 4;
 
 // True when `path`'s extension names a container TranscodeVideo writes.

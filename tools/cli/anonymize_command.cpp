@@ -30,21 +30,21 @@ struct AnonymizeArgs {
 };
 
 std::string VideoHelp() {
-  return "\nVideos: --mode applies to key frames, every --detect-every-th "
+  return "\nVideos: faces are searched on key frames, every --detect-every-th "
          "frame\n(default " +
          std::to_string(kDefaultVideoDetectEvery) +
-         "); the frames between get one quick whole-frame pass on a\n"
-         "downscaled copy, and tracking keeps every face found covered from "
-         "one key\nframe to the next (held 2.5 key intervals, at least "
-         "0.5 s). Detection runs\nahead on all cores while earlier frames "
-         "are encoded. Speed relative to\ndecoding + encoding alone "
-         "(1080p, CPU per frame, bench/video_bench.cpp):\n"
-         "single 0.8, fast 0.75, balanced 0.36 (0.49 with --detect-every 8),"
-         "\nthorough 0.1. A larger --detect-every is faster; a face that only "
-         "the\nkey frames find may then show for up to N-1 frames when it "
-         "appears.\n"
-         "Videos run BlazeFace alone unless --detector is given: the "
-         "ensemble's SSD\ncosts ~0.5 s per key frame.\n";
+         "), by CrowdNet in the fast mode unless --detector or --mode is\n"
+         "given. Tracking keeps every face covered from one key frame to the "
+         "next\n(held 2.5 key intervals, at least 0.5 s), and the frames "
+         "before a key frame\nalready hide the new faces it finds: a face "
+         "entering the picture is hidden\nfrom its first frame. Detection "
+         "runs ahead on all cores while earlier\nframes are encoded. Speed "
+         "relative to decoding + encoding alone (1080p,\nCPU per frame, "
+         "bench/video_bench.cpp): fast 0.7 (the default), single 0.85,\n"
+         "balanced 0.4; with --detector blazeface fast 0.7, balanced 0.3. A "
+         "larger\n--detect-every is faster; fast motion between key frames "
+         "is then followed by\nthe tracker's predicted, growing boxes "
+         "alone.\n";
 }
 
 int RunAnonymize(AnonymizeArgs& args) {
