@@ -42,12 +42,11 @@ class VideoJobTest : public ::testing::Test {
   static void SetUpTestSuite() {
     clips_made_ = std::system("bash '" FACEVEIL_SOURCE_DIR
                               "/scripts/make-test-clips.sh' >&2") == 0;
-    // What `faceveil anonymize` uses for videos: BlazeFace alone on key
-    // frames (the ensemble's SSD would make this test ~10x slower).
+    // What `faceveil anonymize` uses for videos: CrowdNet alone in the
+    // fast mode on key frames (BatchOptions::video_models, video_mode).
     PipelineOptions options;
-    options.detector.models = DetectorModels::kBlazeFace;
-    options.detector.score_threshold = DefaultScoreThreshold(
-        options.detector.mode, DetectorModels::kBlazeFace);
+    options.detector.models = DetectorModels::kCrowdNet;
+    options.detector.mode = DetectionMode::kFast;
     auto p = Pipeline::Create(options);
     ASSERT_TRUE(p.ok()) << p.status().ToString();
     pipeline_ = std::move(p).value().release();
