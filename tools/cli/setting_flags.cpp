@@ -1,5 +1,7 @@
 #include "setting_flags.h"
 
+#include <cctype>
+
 #include "faceveil/settings.h"
 
 namespace faceveil::cli {
@@ -32,7 +34,16 @@ std::map<std::string, std::string> SettingFlags::Given() const {
 }
 
 Status SettingFlags::ApplyTo(PipelineOptions* options) const {
-  for (const auto& [name, value] : Given()) {
+  for (auto [name, value] : Given()) {
+    // The names of a setting with a list of them ("ensemble|blazeface|...")
+    // are taken in any case on the command line (--detector SSD); the
+    // table, like the API, takes them as it prints them.
+    const SettingInfo* info = FindSetting(name);
+    if (info != nullptr && info->value_name.find('|') != std::string::npos) {
+      for (char& c : value) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+    }
     FACEVEIL_RETURN_IF_ERROR(ApplySetting(options, name, value));
   }
   return Status::Ok();
