@@ -19,6 +19,7 @@
 #include <cstddef>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -181,6 +182,10 @@ struct RunOptions {
   // Called after each image (from worker threads, serialized) with the
   // number of images done and the total. May be empty.
   std::function<void(size_t done, size_t total)> progress;
+  // The options of every Detect() call (threshold, mode, models ...), so
+  // that runs at several thresholds share one loaded Detector. Unset: the
+  // detector's own, Detector::options().
+  std::optional<DetectOptions> detect;
 };
 
 struct RunResult {

@@ -29,6 +29,12 @@ struct SettingInfo {
   // Listed by /api/settings, where the page shows every listed setting; an
   // unlisted one is still accepted by ApplySetting().
   bool listed = true;
+  // Taken from a web API request. False for what only the command line may
+  // choose: a file the server would read (model-file), expert measuring
+  // flags and the back end (detector), which the page does not offer.
+  bool in_requests = true;
+  // Shown by --help; false for expert flags kept for measuring (ssd-size).
+  bool in_help = true;
 };
 
 // Every setting, in the order --help and /api/settings list them.
@@ -37,14 +43,19 @@ const std::vector<SettingInfo>& AllSettings();
 // The entry of AllSettings() named `name`; null when there is none.
 const SettingInfo* FindSetting(const std::string& name);
 
-// The settings of group "anonymize" (how faces are hidden and the output
-// written), in AllSettings()' order: the CLI's --style ... flags. The CLI's
-// detection flags are typed options of their own
-// (tools/cli/detection_options.cpp).
+// The settings of `group` ("detect": how faces are found; "anonymize": how
+// they are hidden and the output written), in AllSettings()' order: the
+// CLI's --mode ... and --style ... flags (tools/cli/setting_flags.h).
+std::vector<SettingInfo> SettingsOfGroup(const std::string& group);
+
+// SettingsOfGroup("anonymize").
 const std::vector<SettingInfo>& AnonymizeSettings();
 
 // Sets one setting by name from its text value. Unknown names and bad
-// values are InvalidArgument with a message a person can act on.
+// values are InvalidArgument with a message a person can act on. Settings
+// apply in name order when several are given (a std::map of them): "mode"
+// and "detector" drop a threshold chosen before them, so that the one
+// measured for them applies, and "threshold" comes after both.
 Status ApplySetting(PipelineOptions* options, const std::string& name,
                     const std::string& value);
 

@@ -2,6 +2,7 @@
 
 #include <charconv>
 #include <cstdio>
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <utility>
@@ -85,6 +86,16 @@ SettingInfo Info(const char* name, const char* group, std::string value_name,
                      loads, listed};
 }
 
+// A row only the command line gives (SettingInfo::in_requests): the web API
+// refuses it and the page does not list it. `in_help` false: an expert flag
+// that --help leaves out.
+SettingInfo CommandLineOnly(SettingInfo info, bool in_help = true) {
+  info.listed = false;
+  info.in_requests = false;
+  info.in_help = in_help;
+  return info;
+}
+
 using Setter = std::function<Status(PipelineOptions*, const std::string&)>;
 using Getter = std::function<std::string(const PipelineOptions&)>;
 
@@ -112,6 +123,13 @@ std::vector<Setting> MakeTable() {
     if (!models.empty()) models += '|';
     models += ModelKindName(kind);
   }
+  std::string detectors;
+  for (DetectorModels m :
+       {DetectorModels::kEnsemble, DetectorModels::kBlazeFace,
+        DetectorModels::kSsd, DetectorModels::kCrowdNet}) {
+    if (!detectors.empty()) detectors += '|';
+    detectors += DetectorModelsName(m);
+  }
   std::vector<Setting> table = {
       {Info("mode", "detect", modes,
             "how hard to look for small faces: single looks at the whole image "
@@ -131,6 +149,22 @@ std::vector<Setting> MakeTable() {
        [](const PipelineOptions& o) {
          return std::string(DetectionModeName(o.detector.mode));
        }},
+      // The back end: the page does not offer it, so the API does not take
+      // it. Like the mode, it drops a threshold chosen before it.
+      {CommandLineOnly(
+           Info("detector", "detect", detectors,
+                "which networks look for faces: the ensemble finds the most; "
+                "blazeface, ssd or crowdnet alone (see below)")),
+       [](PipelineOptions* o, const std::string& v) {
+         Result<DetectorModels> models = ParseDetectorModels(v);
+         if (!models.ok()) return models.status();
+         o->detector.models = *models;
+         o->detector.score_threshold.reset();
+         return Status::Ok();
+       },
+       [](const PipelineOptions& o) {
+         return std::string(DetectorModelsName(o.detector.models));
+       }},
       {Info("model", "detect", models,
             "detection model: full finds faces near and far, full-sparse is "
             "faster, short is for faces close to the camera",
@@ -143,7 +177,8 @@ std::vector<Setting> MakeTable() {
        }},
       {Info("threshold", "detect", "X",
             "minimum face score (0 to 1): lower finds more faces, and more "
-            "false ones"),
+            "false ones. Unset, each mode and detector has its own measured "
+            "one"),
        [](PipelineOptions* o, const std::string& v) {
          Result<float> threshold = ParseSettingFloat("threshold", v, 0, 1);
          if (!threshold.ok()) return threshold.status();
@@ -155,17 +190,60 @@ std::vector<Setting> MakeTable() {
        }},
       // Accepted from the API as on the command line (--min-face), but not
       // on the page, which has no use for it.
-      {Info(
-           "min-face", "detect", "PX",
-           "smallest face height in pixels that balanced and thorough look for "
-           "(0: the mode's own)",
-           /*loads=*/false, /*listed=*/false),
+      {Info("min-face", "detect", "PX",
+            "smallest face height in pixels that balanced and thorough look "
+            "for; smaller costs more time (0: the mode's own, 20 in balanced, "
+            "12 in thorough)",
+            /*loads=*/false, /*listed=*/false),
        [](PipelineOptions* o, const std::string& v) {
          return Assign(ParseSettingFloat("min-face", v, 0, 4096),
                        &o->detector.min_face_px);
        },
        [](const PipelineOptions& o) {
          return FormatFloat(o.detector.min_face_px);
+       }},
+      {CommandLineOnly(Info("nms-threshold", "detect", "X",
+                            "overlapping detections with IoU above this (0 "
+                            "to 1) are merged into one face")),
+       [](PipelineOptions* o, const std::string& v) {
+         return Assign(ParseSettingFloat("nms-threshold", v, 0, 1),
+                       &o->detector.nms_iou_threshold);
+       },
+       [](const PipelineOptions& o) {
+         return FormatFloat(o.detector.nms_iou_threshold);
+       }},
+      // A file the process reads: never from a request. Empty: the
+      // embedded model.
+      {CommandLineOnly(
+           Info("model-file", "detect", "FILE",
+                "load this .tflite file instead of the built-in BlazeFace "
+                "model; it must have the input size and outputs of --model",
+                /*loads=*/true)),
+       [](PipelineOptions* o, const std::string& v) {
+         std::error_code ec;
+         if (!v.empty() && !std::filesystem::is_regular_file(v, ec)) {
+           return Status::InvalidArgument("model-file must be a file, not '" +
+                                          v + "'");
+         }
+         o->detector.model_file = v;
+         return Status::Ok();
+       },
+       [](const PipelineOptions& o) { return o.detector.model_file; }},
+      // Expert, for measuring SSD input sizes (DetectOptions::ssd_long_side).
+      {CommandLineOnly(Info("ssd-size", "detect", "PX",
+                            "SSD input long side for the whole-image pass, "
+                            "pixels: 0 (the mode's own) or 64 to 4096"),
+                       /*in_help=*/false),
+       [](PipelineOptions* o, const std::string& v) {
+         Result<int> side = ParseInt("ssd-size", v, 0, 4096);
+         if (side.ok() && *side > 0 && *side < 64) {
+           return Status::InvalidArgument(
+               "ssd-size must be 0 or from 64 to 4096, not '" + v + "'");
+         }
+         return Assign(side, &o->detector.ssd_long_side);
+       },
+       [](const PipelineOptions& o) {
+         return std::to_string(o.detector.ssd_long_side);
        }},
       {Info("style", "anonymize", "blur|pixelate|solid",
             "how faces are hidden: a strong blur that grows with the face, "
@@ -305,14 +383,17 @@ const SettingInfo* FindSetting(const std::string& name) {
   return nullptr;
 }
 
+std::vector<SettingInfo> SettingsOfGroup(const std::string& group) {
+  std::vector<SettingInfo> list;
+  for (const SettingInfo& s : AllSettings()) {
+    if (s.group == group) list.push_back(s);
+  }
+  return list;
+}
+
 const std::vector<SettingInfo>& AnonymizeSettings() {
-  static const auto* infos = [] {
-    auto* list = new std::vector<SettingInfo>;
-    for (const SettingInfo& s : AllSettings()) {
-      if (s.group == "anonymize") list->push_back(s);
-    }
-    return list;
-  }();
+  static const auto* infos =
+      new std::vector<SettingInfo>(SettingsOfGroup("anonymize"));
   return *infos;
 }
 

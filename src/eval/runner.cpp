@@ -24,6 +24,7 @@ double MillisecondsSince(Clock::time_point start) {
 }
 
 ImageDetections ProcessImage(const Detector& detector,
+                             const DetectOptions& call,
                              const std::string& path) {
   ImageDetections out;
   out.file = path;
@@ -35,7 +36,7 @@ ImageDetections ProcessImage(const Detector& detector,
     }
     // Only Detect() is timed: decoding is the same for every detector.
     const Clock::time_point start = Clock::now();
-    Result<std::vector<Face>> faces = detector.Detect(image->pixels);
+    Result<std::vector<Face>> faces = detector.Detect(image->pixels, call);
     out.ms = MillisecondsSince(start);
     if (!faces.ok()) {
       out.error = faces.status().ToString();
@@ -71,6 +72,8 @@ Result<RunResult> RunDetector(const Detector& detector, const GroundTruth& gt,
   threads =
       static_cast<int>(std::min<size_t>(threads, std::max<size_t>(total, 1)));
 
+  const DetectOptions& call =
+      options.detect.has_value() ? *options.detect : detector.options();
   RunResult result;
   result.images.resize(total);
   std::atomic<size_t> next{0};
@@ -80,7 +83,7 @@ Result<RunResult> RunDetector(const Detector& detector, const GroundTruth& gt,
     for (size_t i = next++; i < total; i = next++) {
       const std::filesystem::path path =
           std::filesystem::path(options.images_dir) / gt.images[i].path;
-      result.images[i] = ProcessImage(detector, path.string());
+      result.images[i] = ProcessImage(detector, call, path.string());
       result.images[i].file = gt.images[i].path;
       if (options.progress) {
         std::lock_guard<std::mutex> lock(progress_mutex);

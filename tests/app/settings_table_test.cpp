@@ -31,10 +31,11 @@ TEST(SettingsTableTest, EveryDefaultIsTheBuiltInValueAndReadsBack) {
 
 TEST(SettingsTableTest, ValuesSetReadBack) {
   const std::vector<std::pair<std::string, std::string>> values = {
-      {"mode", "thorough"},  {"model", "short"},       {"threshold", "0.45"},
-      {"min-face", "30"},    {"style", "pixelate"},    {"shape", "ellipse"},
-      {"mask-scale", "2.5"}, {"strength", "1.5"},      {"color", "#ff8000"},
-      {"color", "white"},    {"outline", "true"},      {"format", "png"},
+      {"mode", "thorough"},  {"model", "short"},        {"threshold", "0.45"},
+      {"detector", "ssd"},   {"nms-threshold", "0.45"}, {"ssd-size", "640"},
+      {"min-face", "30"},    {"style", "pixelate"},     {"shape", "ellipse"},
+      {"mask-scale", "2.5"}, {"strength", "1.5"},       {"color", "#ff8000"},
+      {"color", "white"},    {"outline", "true"},       {"format", "png"},
       {"quality", "80"},     {"keep-metadata", "safe"}};
   for (const auto& [name, value] : values) {
     PipelineOptions o;
@@ -48,7 +49,8 @@ TEST(SettingsTableTest, OnlyTheModelSelectsAPipeline) {
   for (const SettingInfo& s : AllSettings()) {
     if (s.loads) loads.push_back(s.name);
   }
-  EXPECT_EQ(loads, std::vector<std::string>{"model"});
+  // The model file is chosen on the command line only (below).
+  EXPECT_EQ(loads, (std::vector<std::string>{"model", "model-file"}));
   // The CLI's --style ... flags: the anonymize group, in table order.
   std::vector<std::string> anonymize, expected;
   for (const SettingInfo& s : AnonymizeSettings()) anonymize.push_back(s.name);
@@ -57,6 +59,35 @@ TEST(SettingsTableTest, OnlyTheModelSelectsAPipeline) {
   }
   EXPECT_EQ(anonymize, expected);
   EXPECT_EQ(anonymize.front(), "style");
+}
+
+// Issue 13: the CLI's detection flags are rows of the table too; those the
+// page does not offer are neither listed nor taken from a request (a file
+// the server would read, the back end, expert flags).
+TEST(SettingsTableTest, CommandLineOnlySettingsAreNotListedNorRequested) {
+  std::vector<std::string> command_line_only;
+  for (const SettingInfo& s : AllSettings()) {
+    if (s.in_requests) continue;
+    command_line_only.push_back(s.name);
+    EXPECT_FALSE(s.listed) << s.name;
+  }
+  EXPECT_EQ(command_line_only,
+            (std::vector<std::string>{"detector", "nms-threshold", "model-file",
+                                      "ssd-size"}));
+  EXPECT_FALSE(FindSetting("ssd-size")->in_help);
+  // Each detection flag's checks are the library's.
+  PipelineOptions o;
+  EXPECT_FALSE(ApplySetting(&o, "ssd-size", "10").ok());
+  EXPECT_FALSE(ApplySetting(&o, "nms-threshold", "1.5").ok());
+  EXPECT_FALSE(ApplySetting(&o, "model-file", "/nonexistent.tflite").ok());
+  EXPECT_FALSE(ApplySetting(&o, "detector", "medium").ok());
+  // Like the mode, the detector drops a threshold chosen before it, so that
+  // the one measured for it applies; a threshold after it stays.
+  ASSERT_TRUE(ApplySetting(&o, "threshold", "0.9").ok());
+  ASSERT_TRUE(ApplySetting(&o, "detector", "blazeface").ok());
+  EXPECT_FLOAT_EQ(
+      ScoreThreshold(o.detector),
+      DefaultScoreThreshold(o.detector.mode, DetectorModels::kBlazeFace));
 }
 
 }  // namespace

@@ -5,8 +5,10 @@
 #include <atomic>
 #include <filesystem>
 #include <mutex>
+#include <optional>
 #include <vector>
 
+#include "detect/load_once.h"
 #include "faceveil/eval.h"
 
 namespace faceveil::eval {
@@ -16,8 +18,12 @@ namespace {
 class FakeDetector : public Detector {
  public:
   Result<std::vector<Face>> Detect(const cv::Mat& image,
-                                   const DetectOptions&) const override {
+                                   const DetectOptions& call) const override {
     ++calls_;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      thresholds_.push_back(call.score_threshold);
+    }
     Face face;
     face.box = Box{0, 0, image.cols / 2.0f, image.rows / 2.0f};
     face.score = 0.9f;
@@ -25,10 +31,17 @@ class FakeDetector : public Detector {
   }
   const DetectorOptions& options() const override { return options_; }
   int calls() const { return calls_; }
+  // The score_threshold of every call so far.
+  std::vector<std::optional<float>> thresholds() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    return thresholds_;
+  }
+  DetectorOptions options_;
 
  private:
-  DetectorOptions options_;
   mutable std::atomic<int> calls_{0};
+  mutable std::mutex mutex_;
+  mutable std::vector<std::optional<float>> thresholds_;
 };
 
 GroundTruth PhotosAndAMissingFile() {
@@ -76,6 +89,65 @@ TEST(RunDetector, KeepsGroundTruthOrderAndRecordsErrors) {
     ASSERT_EQ(run->images[2].faces.size(), 1u);
     EXPECT_FLOAT_EQ(run->images[2].faces[0].box.h, 512 / 2.0f);
   }
+}
+
+// Issue 13: `faceveil eval` made a Detector (loading every network) for
+// each run; runs at several thresholds now share one, the threshold going
+// with each call.
+TEST(RunDetector, EveryCallBringsTheRunsOptions) {
+  if (!std::filesystem::exists(FACEVEIL_TESTDATA_DIR "/messi5.jpg")) {
+    GTEST_SKIP() << "test photos absent: run scripts/fetch-testdata.sh";
+  }
+  FakeDetector detector;
+  detector.options_.score_threshold = 0.7f;
+  RunOptions options;
+  options.images_dir = FACEVEIL_TESTDATA_DIR;
+  options.threads = 2;
+  ASSERT_TRUE(RunDetector(detector, PhotosAndAMissingFile(), options).ok());
+  options.detect = detector.options();
+  options.detect->score_threshold = 0.25f;
+  ASSERT_TRUE(RunDetector(detector, PhotosAndAMissingFile(), options).ok());
+  EXPECT_EQ(detector.thresholds(),
+            (std::vector<std::optional<float>>{0.7f, 0.7f, 0.25f, 0.25f}));
+}
+
+TEST(RunDetector, RunsAtSeveralThresholdsShareOneDetector) {
+  if (!std::filesystem::exists(FACEVEIL_TESTDATA_DIR "/messi5.jpg")) {
+    GTEST_SKIP() << "test photos absent: run scripts/fetch-testdata.sh";
+  }
+  DetectorOptions o;
+  o.models = DetectorModels::kBlazeFace;  // quick to load and run
+  o.score_threshold = 0.1f;
+  auto dedicated = Detector::Create(o);
+  ASSERT_TRUE(dedicated.ok()) << dedicated.status().ToString();
+  o.score_threshold.reset();
+  auto shared = Detector::Create(o);
+  ASSERT_TRUE(shared.ok()) << shared.status().ToString();
+  RunOptions options;
+  options.images_dir = FACEVEIL_TESTDATA_DIR;
+  const int64_t loads = NetworkLoads();
+  Result<RunResult> own =
+      RunDetector(**dedicated, PhotosAndAMissingFile(), options);
+  options.detect = (*shared)->options();
+  Result<RunResult> at_default =
+      RunDetector(**shared, PhotosAndAMissingFile(), options);
+  options.detect->score_threshold = 0.1f;
+  Result<RunResult> at_low =
+      RunDetector(**shared, PhotosAndAMissingFile(), options);
+  ASSERT_TRUE(own.ok() && at_default.ok() && at_low.ok());
+  EXPECT_EQ(NetworkLoads(), loads);
+  // The low threshold finds what a detector built for it finds, and more
+  // than the default one on messi5.jpg's crowd.
+  for (size_t i = 0; i < own->images.size(); ++i) {
+    const std::vector<Face>& a = own->images[i].faces;
+    const std::vector<Face>& b = at_low->images[i].faces;
+    ASSERT_EQ(a.size(), b.size()) << own->images[i].file;
+    for (size_t j = 0; j < a.size(); ++j) {
+      EXPECT_FLOAT_EQ(a[j].box.x, b[j].box.x);
+      EXPECT_FLOAT_EQ(a[j].score, b[j].score);
+    }
+  }
+  EXPECT_GT(at_low->images[0].faces.size(), at_default->images[0].faces.size());
 }
 
 TEST(RunDetector, RejectsAMissingImageDirectory) {

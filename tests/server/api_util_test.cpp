@@ -178,5 +178,27 @@ TEST(PipelineCacheTest, PerCallSettingsShareTheLoadedPipeline) {
   EXPECT_FALSE(cache.Get({{"threshold", "2"}}).ok());
 }
 
+// Issue 13: the CLI's detection flags became rows of the settings table;
+// a request must still not choose what only the command line may: a file
+// for the server to read, the back end, the expert flags.
+TEST(PipelineCacheTest, RequestsCannotChooseCommandLineOnlySettings) {
+  PipelineCache cache(PipelineOptions{}, 1);
+  const std::string model =
+      std::string(FACEVEIL_MODEL_DIR) + "/full_range.tflite";
+  for (const Settings& settings :
+       std::vector<Settings>{{{"model-file", model}},
+                             {{"detector", "ssd"}},
+                             {{"nms-threshold", "0.5"}},
+                             {{"ssd-size", "640"}}}) {
+    SCOPED_TRACE(settings.begin()->first);
+    auto resolved = cache.Resolve(settings);
+    ASSERT_FALSE(resolved.ok());
+    EXPECT_EQ(resolved.status().message(),
+              "unknown setting '" + settings.begin()->first + "'");
+  }
+  // What the page offers still resolves.
+  EXPECT_TRUE(cache.Resolve({{"min-face", "30"}, {"mode", "fast"}}).ok());
+}
+
 }  // namespace
 }  // namespace faceveil::server

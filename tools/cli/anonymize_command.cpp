@@ -11,7 +11,6 @@
 #include "detection_options.h"
 #include "faceveil/batch.h"
 #include "faceveil/pipeline.h"
-#include "faceveil/settings.h"
 #include "people_options.h"
 #include "setting_flags.h"
 #include "stop_signals.h"
@@ -26,7 +25,6 @@ struct AnonymizeArgs {
   std::string output;
   SettingFlags settings;
   PeopleArgs people;
-  CLI::App* cmd = nullptr;  // to ask which flags were given
 };
 
 std::string VideoHelp() {
@@ -53,10 +51,8 @@ int RunAnonymize(AnonymizeArgs& args) {
               << "\nRun 'faceveil anonymize --help' for examples.\n";
     return kExitUsage;
   };
-  for (const auto& [name, value] : args.settings.Given()) {
-    Status s = ApplySetting(&args.pipeline, name, value);
-    if (!s.ok()) return usage(s.message());
-  }
+  Status applied = args.settings.ApplyTo(&args.pipeline);
+  if (!applied.ok()) return usage(applied.message());
   Status valid = ValidateDetectorOptions(args.pipeline.detector);
   if (!valid.ok()) return usage(valid.message());
   Status people_valid = ValidatePeopleArgs(args.people);
@@ -84,10 +80,10 @@ int RunAnonymize(AnonymizeArgs& args) {
   // Videos: CrowdNet alone on key frames unless --detector was given (the
   // ensemble's SSD would cost every key frame ~0.5 s of CPU), in the fast
   // mode unless --mode was given, on the networks the pipeline has loaded.
-  if (args.cmd->count("--detector") == 0) {
+  if (args.settings.Given().count("detector") == 0) {
     args.batch.video_models = DetectorModels::kCrowdNet;
   }
-  if (args.cmd->count("--mode") == 0) {
+  if (args.settings.Given().count("mode") == 0) {
     args.batch.video_mode = DetectionMode::kFast;
   }
   if (people != nullptr) {
@@ -119,7 +115,6 @@ void AddAnonymizeCommand(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand(
       "anonymize",
       "Blur every face in photos, videos or whole folders (the main job)");
-  args->cmd = cmd;
   cmd->add_option("INPUT", args->inputs,
                   "Photos (JPEG, PNG, WebP, BMP, TIFF, HEIC), videos (MP4, "
                   "MOV, MKV, WebM, AVI) or folders of them")
@@ -141,9 +136,9 @@ void AddAnonymizeCommand(CLI::App& app, int* exit_code) {
                   "output, and an existing file only with --overwrite");
   cmd->add_flag("-q,--quiet", args->batch.quiet,
                 "No progress, no summary (failures are still reported)");
-  args->settings.AddTo(cmd);
+  args->settings.AddTo(cmd, "anonymize");
   AddPeopleOptions(cmd, &args->people);
-  AddDetectionOptions(cmd, &args->pipeline.detector);
+  args->settings.AddTo(cmd, "detect");
   cmd->add_option("--max-pixels", args->pipeline.decode.max_pixels,
                   "Refuse images with more pixels than this (decompression "
                   "bombs)")

@@ -13,6 +13,7 @@
 #include "faceveil/image.h"
 #include "faceveil/pipeline.h"
 #include "faceveil/report.h"
+#include "setting_flags.h"
 
 namespace faceveil::cli {
 namespace {
@@ -34,11 +35,13 @@ std::string DetectFile(const Pipeline& pipeline, const std::string& path,
 
 struct DetectArgs {
   PipelineOptions pipeline;
+  SettingFlags detection;  // --mode, --threshold ...: the table's "detect"
   std::vector<std::string> files;
 };
 
-int RunDetect(const DetectArgs& args) {
-  const Status valid = ValidateDetectorOptions(args.pipeline.detector);
+int RunDetect(DetectArgs& args) {
+  Status valid = args.detection.ApplyTo(&args.pipeline);
+  if (valid.ok()) valid = ValidateDetectorOptions(args.pipeline.detector);
   if (!valid.ok()) {
     std::cerr << "faceveil detect: " << valid.message() << "\n";
     return kExitUsage;
@@ -72,7 +75,7 @@ void AddDetectCommand(CLI::App& app, int* exit_code) {
   auto* cmd = app.add_subcommand(
       "detect",
       "Find faces in images and print them as JSON Lines (one line per file)");
-  AddDetectionOptions(cmd, &args->pipeline.detector);
+  args->detection.AddTo(cmd, "detect");
   cmd->add_option("FILE", args->files,
                   "Image files: JPEG, PNG, WebP, BMP or TIFF")
       ->required();

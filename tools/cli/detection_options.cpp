@@ -1,94 +1,9 @@
 #include "detection_options.h"
 
-#include <map>
-#include <sstream>
-
 namespace faceveil::cli {
 
-void AddDetectionOptions(CLI::App* cmd, DetectorOptions* options) {
-  const std::map<std::string, ModelKind> models = {
-      {ModelKindName(ModelKind::kShortRange), ModelKind::kShortRange},
-      {ModelKindName(ModelKind::kFullRange), ModelKind::kFullRange},
-      {ModelKindName(ModelKind::kFullRangeSparse), ModelKind::kFullRangeSparse},
-  };
-  cmd->add_option("--model", options->model,
-                  "Detection model: short, full or full-sparse (see below)")
-      ->transform(
-          CLI::CheckedTransformer(models, CLI::ignore_case).description(""))
-      ->type_name("short|full|full-sparse")
-      ->default_str(ModelKindName(options->model));
-  const std::map<std::string, DetectorModels> detectors = {
-      {DetectorModelsName(DetectorModels::kEnsemble),
-       DetectorModels::kEnsemble},
-      {DetectorModelsName(DetectorModels::kBlazeFace),
-       DetectorModels::kBlazeFace},
-      {DetectorModelsName(DetectorModels::kSsd), DetectorModels::kSsd},
-      {DetectorModelsName(DetectorModels::kCrowdNet),
-       DetectorModels::kCrowdNet},
-  };
-  // The threshold is left unset unless --threshold is given, so it follows
-  // the detector and the mode (ScoreThreshold()) in any order.
-  cmd->add_option_function<DetectorModels>(
-         "--detector",
-         [options](const DetectorModels& models) { options->models = models; },
-         "Which networks look for faces: crowdnet, ensemble, blazeface or "
-         "ssd (see "
-         "below)")
-      ->transform(
-          CLI::CheckedTransformer(detectors, CLI::ignore_case).description(""))
-      ->type_name("ensemble|blazeface|ssd|crowdnet")
-      ->default_str(DetectorModelsName(options->models));
-  const std::map<std::string, DetectionMode> modes = {
-      {DetectionModeName(DetectionMode::kSingle), DetectionMode::kSingle},
-      {DetectionModeName(DetectionMode::kFast), DetectionMode::kFast},
-      {DetectionModeName(DetectionMode::kBalanced), DetectionMode::kBalanced},
-      {DetectionModeName(DetectionMode::kThorough), DetectionMode::kThorough},
-  };
-  cmd->add_option_function<DetectionMode>(
-         "--mode",
-         [options](const DetectionMode& mode) { options->mode = mode; },
-         "How hard to look for small faces: single, fast, balanced or "
-         "thorough (see below)")
-      ->transform(
-          CLI::CheckedTransformer(modes, CLI::ignore_case).description(""))
-      ->type_name("single|fast|balanced|thorough")
-      ->default_str(DetectionModeName(options->mode));
-  cmd->add_option("--min-face", options->min_face_px,
-                  "Smallest face height in pixels that balanced and thorough "
-                  "look for; smaller costs more time. 0: the mode's own (20 "
-                  "balanced, 12 thorough)")
-      ->check(CLI::Range(0.0f, 4096.0f))
-      ->capture_default_str();
-  // Expert, for measuring SSD input sizes; hidden from --help.
-  cmd->add_option("--ssd-size", options->ssd_long_side,
-                  "SSD input long side for the whole-image pass, pixels "
-                  "(0: the mode's own)")
-      ->check(CLI::Range(0, 4096))
-      ->group("");
-  std::ostringstream default_threshold;
-  default_threshold << ScoreThreshold(*options);
-  cmd->add_option_function<float>(
-         "--threshold",
-         [options](const float& threshold) {
-           options->score_threshold = threshold;
-         },
-         "Minimum face score, 0..1: lower finds more faces (and more "
-         "false ones)")
-      ->check(CLI::Range(0.0f, 1.0f))
-      ->default_str(default_threshold.str());
-  cmd->add_option("--nms-threshold", options->nms_iou_threshold,
-                  "Overlapping detections with IoU above this, 0..1, are "
-                  "merged into one face")
-      ->check(CLI::Range(0.0f, 1.0f))
-      ->capture_default_str();
-  cmd->add_option("--model-file", options->model_file,
-                  "Load this .tflite file instead of the built-in model; it "
-                  "must have the input size and outputs of --model")
-      ->check(CLI::ExistingFile);
-}
-
 std::string DetectionOptionsHelp() {
-  return "Modes (how hard to look; figures in eval/results.md):\n"
+  return "Modes (--mode: how hard to look; figures in eval/results.md):\n"
          "  single    one inference on the whole image: quickest\n"
          "  fast      the photo at up to 1024 px, the SSD at 640 (BlazeFace: "
          "the whole\n"
@@ -120,7 +35,7 @@ std::string DetectionOptionsHelp() {
          "             faces than BlazeFace balanced\n"
          "In single mode the ensemble is CrowdNet alone.\n"
          "Each mode and detector has its own measured default --threshold.\n"
-         "Models (Google MediaPipe BlazeFace, built in):\n"
+         "Models (--model: Google MediaPipe BlazeFace, built in):\n"
          "  full         192x192 input, faces near and far; best recall "
          "(default)\n"
          "  full-sparse  the same network with sparse weights: faster, "

@@ -13,6 +13,8 @@
 #include "faceveil/detector.h"
 #include "faceveil/eval.h"
 #include "faceveil/file_io.h"
+#include "faceveil/pipeline.h"
+#include "setting_flags.h"
 
 namespace faceveil::cli {
 
@@ -26,9 +28,10 @@ struct EvalArgs {
   std::string save_path;
   int threads = 0;
   size_t limit = 0;
-  float ap_threshold = -1;  // < 0: the operating threshold
-  std::string tune;         // expert multi-scale settings; see --tune
-  DetectorOptions detector;
+  float ap_threshold = -1;   // < 0: the operating threshold
+  std::string tune;          // expert multi-scale settings; see --tune
+  SettingFlags detection;    // --mode, --detector ...: the table's "detect"
+  DetectorOptions detector;  // what they give, set by RunEval()
 };
 
 Status WriteText(const std::string& path, const std::string& text) {
@@ -90,20 +93,17 @@ Result<std::vector<eval::ImageDetections>> LoadDetections(
   return std::move(matched->per_image);
 }
 
-// One pass of the detector at `threshold` over every ground-truth image.
-Result<eval::RunResult> RunAt(const EvalArgs& args, const eval::GroundTruth& gt,
-                              float threshold) {
-  DetectorOptions options = args.detector;
-  options.score_threshold = threshold;
-  auto detector = args.tune.empty()
-                      ? Detector::Create(options)
-                      : eval::CreateTunedDetector(options, args.tune);
-  if (!detector.ok()) return detector.status();
+// One pass of `detector` at `threshold` over every ground-truth image, on
+// the networks it has loaded (the threshold goes with each call).
+Result<eval::RunResult> RunAt(const Detector& detector, const EvalArgs& args,
+                              const eval::GroundTruth& gt, float threshold) {
   eval::RunOptions run;
   run.images_dir = args.images_dir;
   run.threads = args.threads;
+  run.detect = detector.options();
+  run.detect->score_threshold = threshold;
   if (gt.images.size() >= 20) run.progress = PrintProgress;
-  auto result = eval::RunDetector(**detector, gt, run);
+  auto result = eval::RunDetector(detector, gt, run);
   if (!result.ok()) return result.status();
   int failed_shown = 0;
   for (const eval::ImageDetections& d : result->images) {
@@ -133,15 +133,19 @@ Result<Detections> GetDetections(const EvalArgs& args,
     out.operating = std::move(loaded).value();
     return out;
   }
+  // The networks are loaded once for both passes; a bad --tune fails
+  // here, before any image.
+  auto detector = Detector::Create(args.detector);
+  if (!detector.ok()) return detector.status();
   const float threshold = ScoreThreshold(args.detector);
-  auto operating = RunAt(args, gt, threshold);
+  auto operating = RunAt(**detector, args, gt, threshold);
   if (!operating.ok()) return operating.status();
   out.operating = std::move(operating->images);
   out.wall_seconds = operating->wall_seconds;
   if (args.ap_threshold >= 0 && args.ap_threshold < threshold) {
     std::cerr << "eval: second pass at score >= " << args.ap_threshold
               << " for the AP\n";
-    auto for_ap = RunAt(args, gt, args.ap_threshold);
+    auto for_ap = RunAt(**detector, args, gt, args.ap_threshold);
     if (!for_ap.ok()) return for_ap.status();
     out.for_ap = std::move(for_ap->images);
   }
@@ -153,8 +157,13 @@ Result<Detections> GetDetections(const EvalArgs& args,
   return out;
 }
 
-int RunEval(EvalArgs args) {
-  if (const Status s = ValidateDetectorOptions(args.detector); !s.ok()) {
+int RunEval(EvalArgs& args) {
+  PipelineOptions pipeline;
+  Status s = args.detection.ApplyTo(&pipeline);
+  args.detector = pipeline.detector;
+  args.detector.tuning = args.tune;
+  if (s.ok()) s = ValidateDetectorOptions(args.detector);
+  if (!s.ok()) {
     std::cerr << "faceveil eval: " << s.ToString() << "\n";
     return kExitUsage;
   }
@@ -250,7 +259,7 @@ void AddEvalCommand(CLI::App& app, int* exit_code) {
                   "\"tiles=384/192 overlap=0.25 logit=-0.5 verify=1\" (keys: "
                   "src/detect/multiscale.h, ApplyMultiScaleOverrides)")
       ->group("");
-  AddDetectionOptions(cmd, &args->detector);
+  args->detection.AddTo(cmd, "detect");
   cmd->footer(DetectionOptionsHelp());
   cmd->callback([args, exit_code] { *exit_code = RunEval(*args); });
 }

@@ -21,7 +21,8 @@ namespace {
 
 struct ServeArgs {
   server::ServerOptions server;
-  SettingFlags settings;
+  SettingFlags settings;   // --style ...: the page's defaults
+  SettingFlags detection;  // --mode, --threshold ...: the server's pipeline
   int max_upload_mb = 64;
   bool quiet = false;
 };
@@ -71,7 +72,9 @@ int RunServe(ServeArgs& args) {
   args.server.settings = args.settings.Given();
   args.server.max_upload_bytes = int64_t{args.max_upload_mb} << 20;
   args.server.log = args.quiet ? nullptr : &std::cerr;
-  Status valid = ValidateDetectorOptions(args.server.pipeline.detector);
+  Status valid = args.detection.ApplyTo(&args.server.pipeline);
+  if (valid.ok())
+    valid = ValidateDetectorOptions(args.server.pipeline.detector);
   if (!valid.ok()) {
     std::cerr << "faceveil serve: " << valid.message() << "\n";
     return kExitUsage;
@@ -138,8 +141,8 @@ void AddServeCommand(CLI::App& app, int* exit_code) {
                   "Images processed at once (default: one per core)")
       ->check(CLI::Range(1, 256));
   cmd->add_flag("-q,--quiet", args->quiet, "No request log on stderr");
-  args->settings.AddTo(cmd, " (the page's default)");
-  AddDetectionOptions(cmd, &args->server.pipeline.detector);
+  args->settings.AddTo(cmd, "anonymize", " (the page's default)");
+  args->detection.AddTo(cmd, "detect");
   cmd->add_option("--max-pixels", args->server.pipeline.decode.max_pixels,
                   "Refuse images with more pixels than this (decompression "
                   "bombs)")

@@ -1,20 +1,24 @@
 #include "setting_flags.h"
 
+#include <cctype>
+
 #include "faceveil/settings.h"
 
 namespace faceveil::cli {
 
-void SettingFlags::AddTo(CLI::App* cmd, const std::string& role) {
+void SettingFlags::AddTo(CLI::App* cmd, const std::string& group,
+                         const std::string& role) {
   cmd_ = cmd;
-  for (const SettingInfo& s : AnonymizeSettings()) {
-    const std::string help =
-        s.help + role + " [default: " + s.default_value + "]";
-    if (s.default_value == "false") {
-      cmd->add_flag("--" + s.name, switches_[s.name], help);
-    } else {
-      cmd->add_option("--" + s.name, values_[s.name], help)
-          ->type_name(s.value_name);
-    }
+  for (const SettingInfo& s : SettingsOfGroup(group)) {
+    // An empty default (model-file: the built-in model) is not shown.
+    std::string help = s.help + role;
+    if (!s.default_value.empty()) help += " [default: " + s.default_value + "]";
+    CLI::Option* flag =
+        s.default_value == "false"
+            ? cmd->add_flag("--" + s.name, switches_[s.name], help)
+            : cmd->add_option("--" + s.name, values_[s.name], help)
+                  ->type_name(s.value_name);
+    if (!s.in_help) flag->group("");
   }
 }
 
@@ -27,6 +31,22 @@ std::map<std::string, std::string> SettingFlags::Given() const {
     if (on) given[name] = "true";
   }
   return given;
+}
+
+Status SettingFlags::ApplyTo(PipelineOptions* options) const {
+  for (auto [name, value] : Given()) {
+    // The names of a setting with a list of them ("ensemble|blazeface|...")
+    // are taken in any case on the command line (--detector SSD); the
+    // table, like the API, takes them as it prints them.
+    const SettingInfo* info = FindSetting(name);
+    if (info != nullptr && info->value_name.find('|') != std::string::npos) {
+      for (char& c : value) {
+        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      }
+    }
+    FACEVEIL_RETURN_IF_ERROR(ApplySetting(options, name, value));
+  }
+  return Status::Ok();
 }
 
 }  // namespace faceveil::cli

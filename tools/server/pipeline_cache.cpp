@@ -33,6 +33,12 @@ Status PipelineCache::Init() {
 Result<PipelineOptions> PipelineCache::Resolve(const Settings& settings) const {
   PipelineOptions options = base_;
   for (const auto& [name, value] : settings) {
+    // What only the command line chooses (a file to read, the back end)
+    // is not a request's to choose.
+    const SettingInfo* info = FindSetting(name);
+    if (info != nullptr && !info->in_requests) {
+      return Status::InvalidArgument("unknown setting '" + name + "'");
+    }
     FACEVEIL_RETURN_IF_ERROR(ApplySetting(&options, name, value));
   }
   return options;
