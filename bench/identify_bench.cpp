@@ -1,5 +1,6 @@
-// FaceIdentifier at one thread: the cost of one face (landmarks, alignment,
-// descriptor) on the astronaut portrait, its two networks alone, and the
+// FaceIdentifier at one thread: the cost of one face (landmarks, the dlib
+// chip, the descriptors of the chip and its mirror image) on the astronaut
+// portrait, the same with face-api's chain, its two networks alone, and the
 // model load (dequantize + build and probe both networks).
 //
 //   build/bench/identify_bench --benchmark_min_time=2
@@ -23,10 +24,12 @@ const cv::Mat& Portrait() {
   return photo;
 }
 
-std::unique_ptr<Identifier> Load(benchmark::State& state) {
+// `settings`: the product's by default.
+std::unique_ptr<Identifier> Load(benchmark::State& state,
+                                 const EmbedSettings& settings = {}) {
   cv::setNumThreads(1);
   Result<std::unique_ptr<Identifier>> id = Identifier::Create(
-      {}, EmbeddedLandmarkModel(), EmbeddedRecognitionModel());
+      {}, EmbeddedLandmarkModel(), EmbeddedRecognitionModel(), settings);
   if (!id.ok()) {
     state.SkipWithError(id.status().ToString().c_str());
     return nullptr;
@@ -55,6 +58,25 @@ void BM_EmbedFace(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_EmbedFace)->Unit(benchmark::kMillisecond);
+
+// face-api's own chain (its square, one descriptor), what Embed() ran
+// before the dlib chip and the mirror mean.
+void BM_EmbedFaceFaceApiChain(benchmark::State& state) {
+  EmbedSettings faceapi;
+  faceapi.alignment = Alignment::kFaceApi;
+  faceapi.mirror_average = false;
+  std::unique_ptr<Identifier> id = Load(state, faceapi);
+  if (id == nullptr) return;
+  for (auto _ : state) {
+    Result<FaceEmbedding> e = id->Embed(Portrait(), AstronautFace());
+    if (!e.ok()) {
+      state.SkipWithError(e.status().ToString().c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(e->values[0]);
+  }
+}
+BENCHMARK(BM_EmbedFaceFaceApiChain)->Unit(benchmark::kMillisecond);
 
 void BM_LandmarksOnly(benchmark::State& state) {
   std::unique_ptr<Identifier> id = Load(state);

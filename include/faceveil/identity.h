@@ -57,6 +57,13 @@ class FaceIdentifier {
   // the image.
   virtual Result<FaceEmbedding> Embed(const cv::Mat& image,
                                       const Face& face) const = 0;
+  // As Embed(), for a reference face (a person to keep or hide), which must
+  // be clearer than a face that is only compared with one: a changed copy
+  // of a clear face (blurred, rescaled, relit) is less clear, yet still
+  // told apart from strangers by its distance to the clear reference
+  // (docs/IDENTITY.md). kInvalidArgument "too unclear to be a reference".
+  virtual Result<FaceEmbedding> EmbedReference(const cv::Mat& image,
+                                               const Face& face) const = 0;
 
   static float Distance(const FaceEmbedding& a, const FaceEmbedding& b);
 };

@@ -82,7 +82,7 @@ Result<FaceEmbedding> EmbedReferencePhoto(const Detector& detector,
                                    " found in it (N counts from 1)");
   }
   const Face& face = (*faces)[face_number == 0 ? 0 : face_number - 1];
-  auto embedding = identifier.Embed(image->pixels, face);
+  auto embedding = identifier.EmbedReference(image->pixels, face);
   if (!embedding.ok()) {
     return Status::InvalidArgument("its face cannot be recognised (" +
                                    embedding.status().message() +

@@ -6,9 +6,6 @@
 namespace faceveil::identify {
 namespace {
 
-// face-api's (and dlib's) mean RGB of its training faces.
-constexpr float kMeanRgb[3] = {122.782f, 117.001f, 104.298f};
-
 // dlib's alignment constants (face-api FaceLandmarks.ts: relX, relY,
 // relScale).
 constexpr double kRelX = 0.5;

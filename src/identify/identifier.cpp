@@ -51,17 +51,17 @@ Status CheckInput(const cv::Mat& image, const Face& face, float min_face_px) {
 
 }  // namespace
 
-Identifier::Identifier(float min_face_px, float min_clarity,
+Identifier::Identifier(float min_face_px, const EmbedSettings& settings,
                        std::unique_ptr<LandmarkNet> landmarks,
                        std::unique_ptr<RecognitionNet> recognition)
     : min_face_px_(min_face_px),
-      min_clarity_(min_clarity),
+      settings_(settings),
       landmarks_(std::move(landmarks)),
       recognition_(std::move(recognition)) {}
 
 Result<std::unique_ptr<Identifier>> Identifier::Create(
     const IdentifierOptions& options, const ModelFiles& landmarks,
-    const ModelFiles& recognition, float min_clarity) {
+    const ModelFiles& recognition, const EmbedSettings& settings) {
   if (!std::isfinite(options.min_face_px) || options.min_face_px < 0) {
     return Status::InvalidArgument(
         "the minimum face size for identification must be 0 or more pixels");
@@ -73,11 +73,15 @@ Result<std::unique_ptr<Identifier>> Identifier::Create(
   if (!r.ok()) return r.status();
   const float min_face_px =
       options.min_face_px > 0 ? options.min_face_px : kDefaultMinFacePx;
-  if (!std::isfinite(min_clarity) || min_clarity < 0) {
-    return Status::InvalidArgument("the clarity check must be 0 or more");
+  if (!std::isfinite(settings.min_clarity) || settings.min_clarity < 0 ||
+      !std::isfinite(settings.min_reference_clarity) ||
+      settings.min_reference_clarity < settings.min_clarity) {
+    return Status::InvalidArgument(
+        "the clarity checks must be 0 or more, the reference's at least the "
+        "other's");
   }
   std::unique_ptr<Identifier> id(new Identifier(
-      min_face_px, min_clarity, std::move(l).value(), std::move(r).value()));
+      min_face_px, settings, std::move(l).value(), std::move(r).value()));
   // The featureless faces: uniform black and mid-grey squares.
   for (int v : {0, 128}) {
     const cv::Mat flat(kRecognitionInput, kRecognitionInput, CV_8UC3,
@@ -104,29 +108,67 @@ Result<FaceEmbedding> Identifier::Embed(const cv::Mat& image,
   return EmbedWithDetails(image, face, &details);
 }
 
-Result<FaceEmbedding> Identifier::EmbedWithDetails(
-    const cv::Mat& image, const Face& face, EmbedDetails* details) const {
+Result<FaceEmbedding> Identifier::EmbedReference(const cv::Mat& image,
+                                                 const Face& face) const {
+  EmbedDetails details;
+  return EmbedWithDetails(image, face, &details, true);
+}
+
+Result<FaceEmbedding> Identifier::EmbedWithDetails(const cv::Mat& image,
+                                                   const Face& face,
+                                                   EmbedDetails* details,
+                                                   bool reference) const {
   FACEVEIL_RETURN_IF_ERROR(CheckInput(image, face, min_face_px_));
   Result<Landmarks> landmarks = FindLandmarks(*landmarks_, image, face.box);
   if (!landmarks.ok()) return landmarks.status();
   details->landmarks = *landmarks;
-  Result<Square> square = DlibSquare(*landmarks);
-  if (!square.ok()) return square.status();
-  details->aligned = *square;
-  Result<FaceEmbedding> e = EmbedSquare(image, *square);
+  Result<FaceEmbedding> e = Status::Internal("no alignment");
+  if (settings_.alignment == Alignment::kFaceApi) {
+    Result<Square> square = DlibSquare(*landmarks);
+    if (!square.ok()) return square.status();
+    details->aligned = *square;
+    e = EmbedSquare(image, *square);
+    if (e.ok()) details->plain = *e;
+  } else {
+    Result<cv::Matx23d> to_chip = ChipTransform(*landmarks, kRecognitionInput);
+    if (!to_chip.ok()) return to_chip.status();
+    details->to_chip = *to_chip;
+    e = EmbedBlob(SampleChip(image, *to_chip, kRecognitionInput, false));
+    if (!e.ok()) return e.status();
+    details->plain = *e;
+    if (settings_.mirror_average) {
+      Result<FaceEmbedding> m =
+          EmbedBlob(SampleChip(image, *to_chip, kRecognitionInput, true));
+      if (!m.ok()) return m.status();
+      details->mirrored = *m;
+      for (int i = 0; i < kDescriptorSize; ++i) {
+        e->values[i] = 0.5f * (e->values[i] + m->values[i]);
+      }
+    }
+  }
   if (!e.ok()) return e.status();
-  if (Clarity(*e) < min_clarity_) {
+  const float clarity = Clarity(*e);
+  if (clarity < settings_.min_clarity) {
     return Status::InvalidArgument(
         "the face is too unclear to tell who it is (blurred, hidden, turned "
         "away or too small)");
+  }
+  if (reference && clarity < settings_.min_reference_clarity) {
+    return Status::InvalidArgument(
+        "the face is too unclear to be a reference (blurred, turned away or "
+        "small); a sharp, frontal face works best");
   }
   return e;
 }
 
 Result<FaceEmbedding> Identifier::EmbedSquare(const cv::Mat& image,
                                               const Square& square) const {
-  const cv::Mat blob = SampleSquare(
-      image, square, cv::Rect(0, 0, image.cols, image.rows), kRecognitionInput);
+  return EmbedBlob(SampleSquare(image, square,
+                                cv::Rect(0, 0, image.cols, image.rows),
+                                kRecognitionInput));
+}
+
+Result<FaceEmbedding> Identifier::EmbedBlob(const cv::Mat& blob) const {
   Result<std::array<float, kDescriptorSize>> d = recognition_->Run(blob);
   if (!d.ok()) return d.status();
   FaceEmbedding e;
@@ -142,12 +184,12 @@ Result<FaceEmbedding> Identifier::EmbedSquare(const cv::Mat& image,
 }  // namespace identify
 
 // The largest distance that counts as the same person, chosen privacy
-// first (docs/IDENTITY.md): on WIDER val, of the different-person pairs of
-// faces >= 24 px that pass the clarity gate, 0.11% lie within 0.35 (7 of
-// 6,334, 5 of them in one collage-like photo), 0.33% within 0.40 and 1.1%
-// within 0.45; dlib's usual 0.6 would keep 25%. The price: the same face
-// flipped stays within 0.35 for 84% of faces >= 40 px, blurred for 52%.
-float DefaultMatchDistance() { return 0.35f; }
+// first (docs/IDENTITY.md): the largest at which, on WIDER val, at most
+// 0.1% of the different-person pairs of faces >= 24 px are kept (0.077%
+// with the dlib chip, the mirror mean and the gates 0.6 / 0.45). There the
+// same face of >= 40 px is kept flipped 96%, recompressed or relit 97-98%,
+// at half size 85%, blurred (sigma 1.5) 56%.
+float DefaultMatchDistance() { return 0.33f; }
 
 Result<std::unique_ptr<FaceIdentifier>> FaceIdentifier::Create(
     const IdentifierOptions& options) {

@@ -32,6 +32,8 @@ inline constexpr int kLandmarkInput = 112;
 inline constexpr int kRecognitionInput = 150;
 inline constexpr int kNumLandmarks = 68;
 inline constexpr int kDescriptorSize = 128;
+// face-api's (and dlib's) mean RGB of its training faces.
+inline constexpr float kMeanRgb[3] = {122.782f, 117.001f, 104.298f};
 
 // A model as face-api ships it: the weights manifest (JSON) and its file.
 struct ModelFiles {

@@ -26,6 +26,20 @@ inline const Identifier& SharedIdentifier() {
   return *id;
 }
 
+// face-api's own chain (its axis-aligned square, one descriptor), as the
+// oracle test compares it; loaded once.
+inline const Identifier& FaceApiIdentifier() {
+  static const std::unique_ptr<Identifier> id = [] {
+    EmbedSettings s;
+    s.alignment = Alignment::kFaceApi;
+    s.mirror_average = false;
+    auto r = Identifier::Create({}, EmbeddedLandmarkModel(),
+                                EmbeddedRecognitionModel(), s);
+    return r.ok() ? std::move(r).value() : nullptr;
+  }();
+  return *id;
+}
+
 // The largest face BlazeFace finds in `image` (kSingle: one pass), or a
 // zero-sized face when none.
 inline Face LargestFace(const cv::Mat& image) {

@@ -28,6 +28,7 @@
 #include <map>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <optional>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -111,11 +112,77 @@ struct Stats {
   }
 };
 
+// The ways of comparing two faces that the tables set side by side.
+enum class Compare {
+  kPlain,       // one descriptor each
+  kMirrorMean,  // each the mean of the face's and its mirror image's
+  kNearest,     // the reference keeps both, the other face one: the nearer
+};
+constexpr Compare kCompares[] = {Compare::kPlain, Compare::kMirrorMean,
+                                 Compare::kNearest};
+
+const char* CompareName(Compare c) {
+  switch (c) {
+    case Compare::kPlain:
+      return "one descriptor";
+    case Compare::kMirrorMean:
+      return "mean of face and mirror image";
+    default:
+      return "reference keeps face and mirror image, nearest of two";
+  }
+}
+
+// The clarity a reference face must have, and the clarity a face compared
+// with it must have (a lower second gate spares changed copies of a clear
+// reference; the false keep says what it costs).
+struct Gates {
+  float reference = 0, other = 0;
+};
+constexpr Gates kGates[] = {{0, 0},        {0.6f, 0.6f},  {0.6f, 0.5f},
+                            {0.6f, 0.45f}, {0.6f, 0.4f},  {0.55f, 0.45f},
+                            {0.5f, 0.5f},  {0.45f, 0.45f}};
+
+// One face's descriptors: plain, of its mirror image, and their mean
+// (mirrored and mean only with the dlib chip).
 struct Embedded {
   float h = 0;
-  float clarity = 0;
-  FaceEmbedding e;
+  FaceEmbedding plain, mirrored, mean;
+  float clarity_plain = 0, clarity_mean = 0;
 };
+
+// `id`: no clarity check, mirror_average on (the chip) or the face-api
+// square (plain only).
+Result<Embedded> EmbedViews(const Identifier& id, const cv::Mat& image,
+                            const Box& b) {
+  EmbedDetails details;
+  Result<FaceEmbedding> e = id.EmbedWithDetails(image, FaceOf(b), &details);
+  if (!e.ok()) return e.status();
+  Embedded out;
+  out.h = b.h;
+  out.plain = details.plain;
+  out.mirrored = details.mirrored;
+  out.mean = *e;
+  out.clarity_plain = id.Clarity(out.plain);
+  out.clarity_mean = id.Clarity(out.mean);
+  return out;
+}
+
+float ClarityOf(Compare c, const Embedded& f) {
+  return c == Compare::kMirrorMean ? f.clarity_mean : f.clarity_plain;
+}
+
+// `ref` the reference, `other` the face compared with it.
+float DistanceOf(Compare c, const Embedded& ref, const Embedded& other) {
+  switch (c) {
+    case Compare::kPlain:
+      return FaceIdentifier::Distance(ref.plain, other.plain);
+    case Compare::kMirrorMean:
+      return FaceIdentifier::Distance(ref.mean, other.mean);
+    default:
+      return std::min(FaceIdentifier::Distance(ref.plain, other.plain),
+                      FaceIdentifier::Distance(ref.mirrored, other.plain));
+  }
+}
 
 // Each hand-labelled box replaced by the detector's box overlapping it most
 // (IoU >= 0.3; boxes no detection overlaps are dropped): the boxes the
@@ -145,14 +212,30 @@ std::vector<Box> DetectorBoxes(const Detector& detector, const cv::Mat& image,
 
 // `id` must not check clarity: the tables apply each gate themselves.
 // `detector` null: the hand-labelled boxes.
-void FalseKeep(const Identifier& id, const std::vector<Photo>& photos,
-               const Detector* detector) {
+// The false keep over all faces >= 24 px (and by height), per comparison
+// and gates: what the operating points of the true keep are chosen from.
+struct FalseKeeps {
+  std::map<std::pair<Compare, int>, std::vector<Stats>> by_gates;
+};
+
+// Photos where one person shows more than once, so the "every face a
+// different person" rule does not hold (checked by eye):
+// 19_Couple_Couple_19_836 is a collage of six frames of one TV scene with
+// the same two people.
+bool ShowsOnePersonTwice(const std::string& path) {
+  return path.ends_with("/19_Couple_Couple_19_836.jpg");
+}
+
+FalseKeeps FalseKeep(const Identifier& id, const std::vector<Photo>& photos,
+                     const Detector* detector,
+                     const std::vector<Compare>& compares) {
+  FalseKeeps out;
   std::vector<std::vector<Embedded>> per_photo;
   std::vector<int> faces_in_bin(kNumBins);
   int embedded = 0, failed = 0;
   double seconds = 0;
   for (const Photo& p : photos) {
-    if (p.boxes.size() < 2) continue;
+    if (p.boxes.size() < 2 || ShowsOnePersonTwice(p.path)) continue;
     const cv::Mat image = cv::imread(p.path, cv::IMREAD_COLOR);
     if (image.empty()) {
       std::fprintf(stderr, "cannot read %s\n", p.path.c_str());
@@ -164,7 +247,7 @@ void FalseKeep(const Identifier& id, const std::vector<Photo>& photos,
                             : DetectorBoxes(*detector, image, p.boxes);
     for (const Box& b : boxes) {
       const auto t0 = std::chrono::steady_clock::now();
-      Result<FaceEmbedding> e = id.Embed(image, FaceOf(b));
+      Result<Embedded> e = EmbedViews(id, image, b);
       seconds +=
           std::chrono::duration<double>(std::chrono::steady_clock::now() - t0)
               .count();
@@ -173,10 +256,11 @@ void FalseKeep(const Identifier& id, const std::vector<Photo>& photos,
         continue;
       }
       ++embedded;
-      faces.push_back({b.h, id.Clarity(*e), *e});
+      faces.push_back(*e);
       if (std::getenv("FACEVEIL_EVAL_SHOW_CLOSE") != nullptr) {
         for (size_t i = 0; i + 1 < faces.size(); ++i) {
-          const float d = FaceIdentifier::Distance(faces[i].e, faces.back().e);
+          const float d =
+              FaceIdentifier::Distance(faces[i].mean, faces.back().mean);
           if (d < 0.33f && std::min(faces[i].h, b.h) >= 64) {
             std::fprintf(stderr, "close pair %.3f: %s face %zu and %zu\n", d,
                          p.path.c_str(), i, faces.size() - 1);
@@ -193,54 +277,59 @@ void FalseKeep(const Identifier& id, const std::vector<Photo>& photos,
       "distance.\n\n",
       detector == nullptr ? "hand-labelled" : "BlazeFace's", embedded, failed,
       1000 * seconds / std::max(1, embedded));
-  const float gates[] = {0.0f, 0.5f, 0.55f, 0.6f, 0.65f, 0.7f};
-  for (float gate : gates) {
-    std::vector<Stats> bins(kNumBins + 1);  // the last: all >= 24 px
-    std::vector<int> total(kNumBins + 1), clear(kNumBins + 1);
-    for (const std::vector<Embedded>& faces : per_photo) {
-      for (const Embedded& f : faces) {
-        for (int b : {BinOf(f.h), f.h >= 24 ? kNumBins : -1}) {
-          if (b < 0) continue;
-          ++total[b];
-          if (f.clarity >= gate) ++clear[b];
+  for (Compare compare : compares) {
+    std::printf("### %s\n\n", CompareName(compare));
+    for (int g = 0; g < static_cast<int>(std::size(kGates)); ++g) {
+      const Gates& gate = kGates[g];
+      std::vector<Stats> bins(kNumBins + 1);  // the last: all >= 24 px
+      std::vector<int> total(kNumBins + 1), clear(kNumBins + 1);
+      for (const std::vector<Embedded>& faces : per_photo) {
+        for (const Embedded& f : faces) {
+          for (int b : {BinOf(f.h), f.h >= 24 ? kNumBins : -1}) {
+            if (b < 0) continue;
+            ++total[b];
+            if (ClarityOf(compare, f) >= gate.other) ++clear[b];
+          }
+        }
+        // Ordered pairs: each face of a pair in turn the reference.
+        for (size_t i = 0; i < faces.size(); ++i) {
+          if (ClarityOf(compare, faces[i]) < gate.reference) continue;
+          for (size_t j = 0; j < faces.size(); ++j) {
+            if (j == i || ClarityOf(compare, faces[j]) < gate.other) continue;
+            const float h = std::min(faces[i].h, faces[j].h);
+            const float d = DistanceOf(compare, faces[i], faces[j]);
+            // Detector boxes may be shorter than the smallest bin.
+            if (BinOf(h) >= 0) bins[BinOf(h)].distances.push_back(d);
+            if (h >= 24) bins[kNumBins].distances.push_back(d);
+          }
         }
       }
-      for (size_t i = 0; i < faces.size(); ++i) {
-        if (faces[i].clarity < gate) continue;
-        for (size_t j = i + 1; j < faces.size(); ++j) {
-          if (faces[j].clarity < gate) continue;
-          const float h = std::min(faces[i].h, faces[j].h);
-          const float d = FaceIdentifier::Distance(faces[i].e, faces[j].e);
-          // Detector boxes may be shorter than the smallest bin.
-          if (BinOf(h) >= 0) bins[BinOf(h)].distances.push_back(d);
-          if (h >= 24) bins[kNumBins].distances.push_back(d);
+      std::printf("#### Clarity gates: reference %.2f, other face %.2f\n\n",
+                  gate.reference, gate.other);
+      std::printf(
+          "| height | faces clear | ordered pairs | 0.1%% quantile | min |");
+      for (float t : kThresholds) std::printf(" <= %.2f |", t);
+      std::printf("\n|---|---|---|---|---|");
+      for (size_t i = 0; i < std::size(kThresholds); ++i) std::printf("---|");
+      std::printf("\n");
+      for (int b = 0; b <= kNumBins; ++b) {
+        Stats& s = bins[b];
+        s.Finish();
+        std::printf("| %s | %.0f%% of %d | %zu | %.3f | %.3f |",
+                    b == kNumBins ? "all >= 24 px" : BinName(b).c_str(),
+                    100.0 * clear[b] / std::max(1, total[b]), total[b],
+                    s.distances.size(), Quantile(s.distances, 0.001),
+                    s.distances.empty() ? NAN : s.distances.front());
+        for (float t : kThresholds) {
+          std::printf(" %.3f%% |", 100 * s.ShareAtMost(t));
         }
-      }
-    }
-    std::printf(
-        "### Clarity gate %.2f (faces closer than this to a featureless "
-        "face are not embedded)\n\n",
-        gate);
-    std::printf("| height | faces clear | pairs | 0.1%% quantile | min |");
-    for (float t : kThresholds) std::printf(" <= %.2f |", t);
-    std::printf("\n|---|---|---|---|---|");
-    for (size_t i = 0; i < std::size(kThresholds); ++i) std::printf("---|");
-    std::printf("\n");
-    for (int b = 0; b <= kNumBins; ++b) {
-      Stats& s = bins[b];
-      s.Finish();
-      std::printf("| %s | %.0f%% of %d | %zu | %.3f | %.3f |",
-                  b == kNumBins ? "all >= 24 px" : BinName(b).c_str(),
-                  100.0 * clear[b] / std::max(1, total[b]), total[b],
-                  s.distances.size(), Quantile(s.distances, 0.001),
-                  s.distances.empty() ? NAN : s.distances.front());
-      for (float t : kThresholds) {
-        std::printf(" %.3f%% |", 100 * s.ShareAtMost(t));
+        std::printf("\n");
       }
       std::printf("\n");
+      out.by_gates[{compare, g}] = bins;
     }
-    std::printf("\n");
   }
+  return out;
 }
 
 // A copy of the part of `image` around `box` (three box sides across) and
@@ -274,19 +363,40 @@ std::vector<Sampled> Sample(const std::vector<Photo>& photos, float min_h,
   return out;
 }
 
-void TrueKeep(const Identifier& id, const std::vector<Sampled>& faces) {
+// `id` must not check clarity: the tables apply each gate themselves.
+// The largest distance (on a 0.005 grid) at which at most `share` of `s`
+// lies.
+float DistanceForShare(const Stats& s, double share) {
+  float t = 0;
+  for (float c = 0.005f; c < 1.5f; c += 0.005f) {
+    if (s.ShareAtMost(c) <= share) t = c;
+  }
+  return t;
+}
+
+// `fk` null: no operating points (the false keep was not measured).
+void TrueKeep(const Identifier& id, const std::vector<Sampled>& faces,
+              const std::vector<Compare>& compares, const FalseKeeps* fk) {
   const char* names[] = {"flipped",        "0.5x",      "2x",
                          "blur sigma 1.5", "JPEG q 50", "brightened +40",
                          "darkened x0.6"};
   constexpr int kTransforms = 7;
-  std::vector<Stats> stats(kTransforms);
+  struct Seen {
+    float h = 0;  // the original's box height
+    Embedded ref;
+    std::vector<std::optional<Embedded>> changed;  // by transform
+  };
+  std::vector<Seen> seen;
   for (const Sampled& s : faces) {
     const cv::Mat full = cv::imread(s.path, cv::IMREAD_COLOR);
     if (full.empty()) continue;
     Box box;
     const cv::Mat image = Around(full, s.box, &box);
-    Result<FaceEmbedding> ref = id.Embed(image, FaceOf(box));
+    Result<Embedded> ref = EmbedViews(id, image, box);
     if (!ref.ok()) continue;
+    Seen& one = seen.emplace_back();
+    one.h = box.h;
+    one.ref = *ref;
     for (int t = 0; t < kTransforms; ++t) {
       cv::Mat m;
       Box b = box;
@@ -320,40 +430,117 @@ void TrueKeep(const Identifier& id, const std::vector<Sampled>& faces) {
           image.convertTo(m, -1, 0.6, 0);
           break;
       }
-      Result<FaceEmbedding> e = id.Embed(m, FaceOf(b));
+      Result<Embedded> e = EmbedViews(id, m, b);
       if (!e.ok()) {
-        ++stats[t].failed;
+        std::fprintf(stderr,
+                     "not embedded (%s): %s box %.0f,%.0f %.0fx%.0f: %s\n",
+                     names[t], s.path.c_str(), s.box.x, s.box.y, s.box.w,
+                     s.box.h, e.status().message().c_str());
+        one.changed.emplace_back();
         continue;
       }
-      stats[t].distances.push_back(FaceIdentifier::Distance(*ref, *e));
+      one.changed.emplace_back(*e);
     }
   }
   std::printf(
       "## True keep (the same face changed; WIDER faces >= 40 px)\n\n"
-      "Cells: share of faces at or under the distance (a face that could "
-      "not be embedded counts as not kept).\n\n");
-  std::printf("| change | faces | median |");
-  for (float t : kThresholds) std::printf(" <= %.2f |", t);
-  std::printf("\n|---|---|---|");
-  for (size_t i = 0; i < std::size(kThresholds); ++i) std::printf("---|");
-  std::printf("\n");
-  for (int t = 0; t < kTransforms; ++t) {
-    Stats& s = stats[t];
-    s.Finish();
-    const double n = s.distances.size() + s.failed;
-    std::printf("| %s | %.0f | %.3f |", names[t], n,
-                Quantile(s.distances, 0.5));
-    for (float th : kThresholds) {
-      std::printf(" %.1f%% |",
-                  100 * s.ShareAtMost(th) * s.distances.size() / n);
+      "%zu faces sampled. Cells: share of the faces whose original passes "
+      "the gate that are kept: the changed face passes the gate too and lies "
+      "at or under the distance.\n\n",
+      seen.size());
+  for (Compare compare : compares) {
+    for (const Gates& gate : kGates) {
+      if (gate.reference == 0) continue;
+      std::printf("### %s, clarity gates: reference %.2f, other face %.2f\n\n",
+                  CompareName(compare), gate.reference, gate.other);
+      std::printf("| change | faces | refused | median |");
+      for (float t : kThresholds) std::printf(" <= %.2f |", t);
+      std::printf("\n|---|---|---|---|");
+      for (size_t i = 0; i < std::size(kThresholds); ++i) std::printf("---|");
+      std::printf("\n");
+      for (int t = 0; t < kTransforms; ++t) {
+        Stats st;
+        int n = 0;
+        for (const Seen& one : seen) {
+          if (ClarityOf(compare, one.ref) < gate.reference) continue;
+          ++n;
+          const std::optional<Embedded>& c = one.changed[t];
+          if (!c || ClarityOf(compare, *c) < gate.other) {
+            ++st.failed;
+            continue;
+          }
+          st.distances.push_back(DistanceOf(compare, one.ref, *c));
+        }
+        st.Finish();
+        std::printf("| %s | %d | %d | %.3f |", names[t], n, st.failed,
+                    Quantile(st.distances, 0.5));
+        for (float th : kThresholds) {
+          std::printf(" %.1f%% |", 100 * st.ShareAtMost(th) *
+                                       st.distances.size() / std::max(1, n));
+        }
+        std::printf("\n");
+      }
+      std::printf("\n");
     }
-    std::printf("\n");
+  }
+  if (fk == nullptr) return;
+  std::printf(
+      "## Operating points: the largest distance with a false keep of at "
+      "most 0.1%% over all faces >= 24 px, and the true keep there\n\n"
+      "| comparison | gates (reference, other) | distance | false keep all "
+      ">= 24 / 40-63 / 64-99 / 100+ px |");
+  for (int t = 0; t < kTransforms; ++t) std::printf(" %s |", names[t]);
+  std::printf(" 0.5x of faces >= 80 px |");
+  std::printf("\n|---|---|---|---|---|");
+  for (int t = 0; t < kTransforms; ++t) std::printf("---|");
+  std::printf("\n");
+  for (Compare compare : compares) {
+    for (int g = 0; g < static_cast<int>(std::size(kGates)); ++g) {
+      const Gates& gate = kGates[g];
+      if (gate.reference == 0) continue;
+      const std::vector<Stats>& bins = fk->by_gates.at({compare, g});
+      const float th = DistanceForShare(bins[kNumBins], 0.001);
+      std::printf(
+          "| %s | %.2f, %.2f | %.3f | %.3f%% / %.3f%% / %.3f%% / %.3f%% |",
+          CompareName(compare), gate.reference, gate.other, th,
+          100 * bins[kNumBins].ShareAtMost(th), 100 * bins[3].ShareAtMost(th),
+          100 * bins[4].ShareAtMost(th), 100 * bins[5].ShareAtMost(th));
+      for (int t = 0; t < kTransforms; ++t) {
+        int n = 0, kept = 0;
+        for (const Seen& one : seen) {
+          if (ClarityOf(compare, one.ref) < gate.reference) continue;
+          ++n;
+          const std::optional<Embedded>& c = one.changed[t];
+          if (c && ClarityOf(compare, *c) >= gate.other &&
+              DistanceOf(compare, one.ref, *c) <= th) {
+            ++kept;
+          }
+        }
+        std::printf(" %.1f%% |", 100.0 * kept / std::max(1, n));
+      }
+      // Half size of a face >= 80 px: the changed face is >= 40 px too.
+      int n = 0, kept = 0;
+      for (const Seen& one : seen) {
+        if (one.h < 80 || ClarityOf(compare, one.ref) < gate.reference) {
+          continue;
+        }
+        ++n;
+        const std::optional<Embedded>& c = one.changed[1];
+        if (c && ClarityOf(compare, *c) >= gate.other &&
+            DistanceOf(compare, one.ref, *c) <= th) {
+          ++kept;
+        }
+      }
+      std::printf(" %.1f%% of %d |", 100.0 * kept / std::max(1, n), n);
+      std::printf("\n");
+    }
   }
   std::printf("\n");
 }
 
-// `raw` must not check clarity; `gate` is the clarity the product checks.
-void Irreversibility(const Identifier& raw, float gate,
+// `raw` must not check clarity; `reference_gate` is the clarity the product
+// asks of a reference, `gate` of a face compared with it.
+void Irreversibility(const Identifier& raw, float reference_gate, float gate,
                      const std::vector<Sampled>& faces, const char* what) {
   const AnonymizeStyle styles[] = {
       AnonymizeStyle::kBlur, AnonymizeStyle::kPixelate, AnonymizeStyle::kSolid};
@@ -361,12 +548,13 @@ void Irreversibility(const Identifier& raw, float gate,
                              2.0f,         3.0f, kMaxStrength};
   std::printf(
       "## Irreversibility on %s: a face against itself hidden\n\n"
-      "Faces whose original passes the clarity gate %.2f. Default mask (box, "
+      "Faces whose original passes the reference's clarity gate %.2f; the "
+      "hidden face's gate: %.2f. Default mask (box, "
       "scale %.1f). \"beyond\": hidden faces farther than the match "
       "distance %.2f from their original, by distance alone; \"unclear\": "
       "hidden faces the gate refuses; \"kept\": neither (would be left "
       "visible as their own person).\n\n",
-      what, gate, kDefaultMaskScale, DefaultMatchDistance());
+      what, reference_gate, gate, kDefaultMaskScale, DefaultMatchDistance());
   std::printf(
       "| style | strength | faces | min distance | median | largest clarity "
       "| beyond | unclear | kept |\n|---|---|---|---|---|---|---|---|---|\n");
@@ -383,7 +571,7 @@ void Irreversibility(const Identifier& raw, float gate,
         Box box;
         cv::Mat image = Around(full, f.box, &box);
         Result<FaceEmbedding> ref = raw.Embed(image, FaceOf(box));
-        if (!ref.ok() || raw.Clarity(*ref) < gate) continue;
+        if (!ref.ok() || raw.Clarity(*ref) < reference_gate) continue;
         AnonymizeOptions o;
         o.style = style;
         o.strength = strength;
@@ -423,9 +611,12 @@ int Main(int argc, char** argv) {
   std::string wider, dlib;
   int sample = 300;
   float clarity = kDefaultMinClarity;
+  float reference_clarity = kDefaultReferenceClarity;
   bool only_irreversibility = false;
   bool only_false_keep = false;
+  bool only_true_keep = false;
   bool detector_boxes = false;
+  bool faceapi_alignment = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--wider" && i + 1 < argc) {
@@ -436,18 +627,26 @@ int Main(int argc, char** argv) {
       detector_boxes = true;
     } else if (a == "--only-false-keep") {
       only_false_keep = true;
+    } else if (a == "--only-true-keep") {
+      only_true_keep = true;
     } else if (a == "--only-irreversibility") {
       only_irreversibility = true;
+    } else if (a == "--faceapi-alignment") {
+      faceapi_alignment = true;
     } else if (a == "--clarity" && i + 1 < argc) {
       clarity = std::strtof(argv[++i], nullptr);
+    } else if (a == "--reference-clarity" && i + 1 < argc) {
+      reference_clarity = std::strtof(argv[++i], nullptr);
     } else if (a == "--sample" && i + 1 < argc) {
       sample = std::atoi(argv[++i]);
     } else {
-      std::fprintf(
-          stderr,
-          "usage: faceveil-identity-eval --wider DIR [--dlib DIR] "
-          "[--sample N] [--clarity G] [--detector-boxes] [--only-false-keep | "
-          "--only-irreversibility]\n");
+      std::fprintf(stderr,
+                   "usage: faceveil-identity-eval --wider DIR [--dlib DIR] "
+                   "[--sample N] [--clarity G] [--reference-clarity G] "
+                   "[--detector-boxes] "
+                   "[--faceapi-alignment] "
+                   "[--only-false-keep | --only-true-keep | "
+                   "--only-irreversibility]\n");
       return 2;
     }
   }
@@ -459,15 +658,22 @@ int Main(int argc, char** argv) {
   }
   IdentifierOptions options;
   options.min_face_px = 1;  // measure every size; bins say what is usable
-  Result<std::unique_ptr<Identifier>> raw = Identifier::Create(
-      options, EmbeddedLandmarkModel(), EmbeddedRecognitionModel(), 0);
-  Result<std::unique_ptr<Identifier>> id = Identifier::Create(
-      options, EmbeddedLandmarkModel(), EmbeddedRecognitionModel(), clarity);
-  if (!raw.ok() || !id.ok()) {
-    std::fprintf(stderr, "error: %s\n",
-                 (raw.ok() ? id : raw).status().ToString().c_str());
+  // No clarity check: the tables apply each gate themselves.
+  EmbedSettings settings;
+  settings.min_clarity = 0;
+  std::vector<Compare> compares(std::begin(kCompares), std::end(kCompares));
+  if (faceapi_alignment) {
+    settings.alignment = Alignment::kFaceApi;
+    settings.mirror_average = false;
+    compares = {Compare::kPlain};
+  }
+  Result<std::unique_ptr<Identifier>> made = Identifier::Create(
+      options, EmbeddedLandmarkModel(), EmbeddedRecognitionModel(), settings);
+  if (!made.ok()) {
+    std::fprintf(stderr, "error: %s\n", made.status().ToString().c_str());
     return 1;
   }
+  const Identifier& raw = **made;
   const std::vector<Photo> photos = ReadGroundTruth(wider, kBins[0]);
   if (photos.empty()) {
     std::fprintf(stderr, "error: no faces in %s/gt.tsv\n", wider.c_str());
@@ -475,8 +681,10 @@ int Main(int argc, char** argv) {
   }
   std::printf(
       "# faceveil identity measurements\n\nMatch distance now: %.2f; "
-      "clarity gate for the true keep and irreversibility: %.2f\n\n",
-      DefaultMatchDistance(), clarity);
+      "clarity gates for the irreversibility: reference %.2f, hidden face "
+      "%.2f; alignment: %s\n\n",
+      DefaultMatchDistance(), reference_clarity, clarity,
+      faceapi_alignment ? "face-api's square" : "dlib's chip");
   std::unique_ptr<Detector> detector;
   if (detector_boxes) {
     DetectorOptions d;
@@ -489,19 +697,24 @@ int Main(int argc, char** argv) {
     }
     detector = std::move(made).value();
   }
+  if (only_true_keep) {
+    TrueKeep(raw, Sample(photos, 40, sample), compares, nullptr);
+    return 0;
+  }
   if (!only_irreversibility) {
-    FalseKeep(**raw, photos, detector.get());
+    const FalseKeeps fk = FalseKeep(raw, photos, detector.get(), compares);
     std::fflush(stdout);
     if (only_false_keep) return 0;
-    TrueKeep(**id, Sample(photos, 40, sample));
+    TrueKeep(raw, Sample(photos, 40, sample), compares, &fk);
     std::fflush(stdout);
   }
   if (!dlib.empty()) {
-    Irreversibility(**raw, clarity, Sample(ReadGroundTruth(dlib, 0), 0, 0),
+    Irreversibility(raw, reference_clarity, clarity,
+                    Sample(ReadGroundTruth(dlib, 0), 0, 0),
                     "dlib's group photos");
   }
-  Irreversibility(**raw, clarity, Sample(photos, 40, sample / 2),
-                  "WIDER val (faces >= 40 px)");
+  Irreversibility(raw, reference_clarity, clarity,
+                  Sample(photos, 40, sample / 2), "WIDER val (faces >= 40 px)");
   return 0;
 }
 

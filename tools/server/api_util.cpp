@@ -110,7 +110,7 @@ Result<std::vector<Face>> ParseFaces(std::string_view json) {
 
 namespace {
 
-// ',"embeddings":[[...128 numbers], null, ...],"match_distance":0.35' when
+// ',"embeddings":[[...128 numbers], null, ...],"match_distance":0.33' when
 // the report has embeddings (null for a face too small to embed), else "".
 // 5 decimals: finer digits change no distance that matters.
 std::string EmbeddingsJson(const ImageReport& report) {
