@@ -78,15 +78,18 @@ MultiScaleOptions MultiScalePreset(const DetectOptions& options,
 // models see gains the bonus in logit, so a lone detection needs a higher
 // score than an agreed one.
 //
-// Privacy recall at <= 1 FP/image (CrowdNet run v5; eval/results.md):
-//   single:   CrowdNet at 640 alone            0.430 (BlazeFace alone 0.162)
-//   fast:     CrowdNet at 1024 + SSD at 640    0.606 (BlazeFace fast + SSD 640:
-//   0.471) balanced: BlazeFace balanced + SSD at 1024  0.633 (CrowdNet at 1024
-//   + SSD
-//             at 1024: 0.668; CrowdNet's own-resolution passes + SSD: 0.670)
-//   thorough: BlazeFace thorough + SSD 1024 and tiles  0.715 (CrowdNet
-//             thorough + SSD thorough 0.698; all three merged 0.725 for
-//             ~0.9 s more per photo: not worth it)
+// Privacy recall at <= 1 FP/image (CrowdNet run v6, run v5 in brackets;
+// eval/results.md):
+//   single:   CrowdNet at 640 alone            0.462 [0.430]
+//             (BlazeFace alone 0.162)
+//   fast:     CrowdNet at 1024 + SSD at 640    0.605 [0.606]
+//             (BlazeFace fast + SSD 640: 0.471)
+//   balanced: BlazeFace balanced + SSD at 1024  0.633
+//             (CrowdNet's own-resolution passes + SSD at 1024: 0.655
+//             [0.670]; CrowdNet at 1024 + SSD at 1024 [0.668])
+//   thorough: BlazeFace thorough + SSD 1024 and tiles  0.715
+//             ([CrowdNet thorough + SSD thorough 0.698; all three merged
+//             0.725 for ~0.9 s more per photo: not worth it])
 // CrowdNet at 1024 costs ~45 ms of one core per 1024x768 photo, a third of
 // BlazeFace's 13 tiles and a tenth of its fast preset's time here. Privacy
 // first: balanced runs the SSD at full resolution despite its cost (~0.45 s of
@@ -115,8 +118,8 @@ SsdPreset SsdPresetFor(const DetectOptions& o) {
       p.merge.ssd_logit_offset = -2.0f;
       p.merge.agreement_logit_bonus = 0.5f;
       // As measured: a weak SSD box agreeing with CrowdNet lifts the face
-      // (without it: recall 0.523 at 0.47 FP/image instead of 0.606 at
-      // 0.96).
+      // (run v5: without it recall 0.523 at 0.47 FP/image instead of
+      // 0.606 at 0.96; run v6 with it: 0.605 at 0.96).
       p.merge.member_floor = 0.1f;
       break;
     case DetectionMode::kBalanced:
