@@ -10,6 +10,8 @@ namespace {
 // dlib's mean face shape (dlib/image_transforms/interpolation.h,
 // get_face_chip_details): where landmarks 17-67 of the iBUG layout sit on
 // average, relative to a unit square. It is symmetric about x = kAxis.
+// Measured data (dlib, Boost Software License 1.0), not code: the chip the
+// recognition network was trained on is defined by it.
 constexpr int kFirstPoint = 17;
 constexpr int kShapePoints = kNumLandmarks - kFirstPoint;
 constexpr double kShapeX[kShapePoints] = {
