@@ -64,6 +64,11 @@ class FaceIdentifier {
   // (docs/IDENTITY.md). kInvalidArgument "too unclear to be a reference".
   virtual Result<FaceEmbedding> EmbedReference(const cv::Mat& image,
                                                const Face& face) const = 0;
+  // Whether a face whose Embed() gave `embedding` is clear enough to be a
+  // reference (EmbedReference() would accept it): the one place the
+  // reference gate is applied, for callers that embed every face once and
+  // let the user choose references among them (the page).
+  virtual bool CanBeReference(const FaceEmbedding& embedding) const = 0;
 
   static float Distance(const FaceEmbedding& a, const FaceEmbedding& b);
 };

@@ -59,6 +59,10 @@ struct FaceIdentity {
   float distance = 0;
   // The face is anonymized.
   bool hidden = true;
+  // `embedded` and clear enough to be a reference
+  // (FaceIdentifier::CanBeReference): the page offers only such faces as
+  // a person to keep or hide.
+  bool reference = false;
   // The face's embedding, when `embedded` (for callers that match faces
   // across photos themselves: the page). Never written to any file.
   FaceEmbedding embedding;

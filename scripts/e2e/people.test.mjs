@@ -4,7 +4,8 @@
 // astronaut in one photo keeps or hides her in both, leaves Messi as he
 // was, shows the choice (badges, the list of chosen people, its counts) and
 // can be taken back exactly (Remove gives each face the state it had
-// before; a face changed by hand since keeps that; Undo).
+// before; a face changed by hand since keeps that; Undo). A face too
+// unclear to be a reference offers no choice and says why.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs/promises';
@@ -155,6 +156,74 @@ test('keep and hide a person in every photo, then take it back', async () => {
   faces = await firstFaces(page);
   assert.deepEqual(faces.map(f => f.kept), [false, false, true]);
   assert.deepEqual(faces.map(f => f.person), [true, true, false]);
+
+  assert.deepEqual(errors, []);
+  assert.deepEqual(external, []);
+  await page.close();
+});
+
+// A face the server marks as no reference (too unclear: astronaut.png
+// blurred, sigma 5, as in tests/server/api_test.cpp) offers neither "Keep
+// this person" nor "Hide this person" and says why; the sharp photo's
+// face offers both.
+test('a face too unclear to be a reference offers no choice and says why', async () => {
+  const { page, errors } = await openPage();
+  const original = (await fs.readFile(ASTRONAUT)).toString('base64');
+  const blurred = await page.evaluate(async (original) => {
+    const bytes = Uint8Array.from(atob(original), (c) => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes]));
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    ctx.drawImage(bitmap, 0, 0);
+    // A Gaussian blur of sigma 5 as OpenCV's (31 taps, mirrored edges),
+    // rows then columns (canvas's own `filter` left her face a reference).
+    const sigma = 5, r = 15, { width: w, height: h } = canvas;
+    const k = Array.from({ length: 2 * r + 1 }, (_, i) => Math.exp(-((i - r) ** 2) / (2 * sigma * sigma)));
+    const norm = k.reduce((x, y) => x + y);
+    const image = ctx.getImageData(0, 0, w, h);
+    const mirror = (i, n) => (i < 0 ? -i : i >= n ? 2 * n - 2 - i : i);
+    let src = Float32Array.from(image.data);
+    for (const [dx, dy] of [[1, 0], [0, 1]]) {
+      const out = new Float32Array(src.length);
+      for (let y = 0; y < h; y++) {
+        for (let x = 0; x < w; x++) {
+          for (let c = 0; c < 3; c++) {
+            let sum = 0;
+            for (let i = -r; i <= r; i++) {
+              const xx = dx ? mirror(x + i, w) : x, yy = dy ? mirror(y + i, h) : y;
+              sum += k[i + r] * src[(yy * w + xx) * 4 + c];
+            }
+            out[(y * w + x) * 4 + c] = sum / norm;
+          }
+          out[(y * w + x) * 4 + 3] = 255;
+        }
+      }
+      src = out;
+    }
+    image.data.set(src.map(Math.round));
+    ctx.putImageData(image, 0, 0);
+    const png = new Uint8Array(await (await canvas.convertToBlob()).arrayBuffer());
+    let text = '';
+    for (const b of png) text += String.fromCharCode(b);
+    return btoa(text);
+  }, original);
+  // (Playwright takes paths or buffers, not both at once.)
+  await page.setInputFiles('#file-input', [
+    { name: 'astronaut.png', mimeType: 'image/png', buffer: await fs.readFile(ASTRONAUT) },
+    { name: 'blurred.png', mimeType: 'image/png', buffer: Buffer.from(blurred, 'base64') }]);
+  await settled(page, 2);
+
+  const [sharp, unclear] = [page.locator(cards).nth(0), page.locator(cards).nth(1)];
+  for (const card of [sharp, unclear]) await card.locator('.face-list summary').click();
+  assert.equal(await unclear.locator('.face-list li').count(), 1, 'her blurred face is found');
+  for (const name of ['Keep this person in every photo: face 1',
+                      'Hide this person everywhere: face 1']) {
+    assert.equal(await sharp.getByRole('button', { name }).count(), 1);
+    assert.equal(await unclear.getByRole('button', { name }).count(), 0);
+  }
+  assert.equal(await sharp.locator('.unclear').count(), 0);
+  assert.match(await unclear.locator('.face-list li .unclear').textContent(),
+               /too blurred or small to recognise reliably.*choose a clearer photo/);
 
   assert.deepEqual(errors, []);
   assert.deepEqual(external, []);

@@ -43,6 +43,7 @@ std::vector<FaceIdentity> IdentifyFaces(const PeopleFilter& filter,
     // An empty set matches no one, yet the face was embedded.
     out.back().embedded = true;
     out.back().embedding = *embedding;
+    out.back().reference = filter.identifier->CanBeReference(*embedding);
   }
   return out;
 }

@@ -114,6 +114,10 @@ Result<FaceEmbedding> Identifier::EmbedReference(const cv::Mat& image,
   return EmbedWithDetails(image, face, &details, true);
 }
 
+bool Identifier::CanBeReference(const FaceEmbedding& embedding) const {
+  return Clarity(embedding) >= settings_.min_reference_clarity;
+}
+
 Result<FaceEmbedding> Identifier::EmbedWithDetails(const cv::Mat& image,
                                                    const Face& face,
                                                    EmbedDetails* details,
@@ -153,7 +157,7 @@ Result<FaceEmbedding> Identifier::EmbedWithDetails(const cv::Mat& image,
         "the face is too unclear to tell who it is (blurred, hidden, turned "
         "away or too small)");
   }
-  if (reference && clarity < settings_.min_reference_clarity) {
+  if (reference && !CanBeReference(*e)) {
     return Status::InvalidArgument(
         "the face is too unclear to be a reference (blurred, turned away or "
         "small); a sharp, frontal face works best");

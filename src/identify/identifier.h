@@ -84,6 +84,7 @@ class Identifier : public FaceIdentifier {
                               const Face& face) const override;
   Result<FaceEmbedding> EmbedReference(const cv::Mat& image,
                                        const Face& face) const override;
+  bool CanBeReference(const FaceEmbedding& embedding) const override;
   // As Embed() (EmbedReference() when `reference`), also giving the
   // landmarks and the alignment.
   Result<FaceEmbedding> EmbedWithDetails(const cv::Mat& image, const Face& face,

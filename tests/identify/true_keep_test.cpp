@@ -191,7 +191,12 @@ TEST(TrueKeepTest, AReferenceMustBeClearerThanAComparedFace) {
   Result<std::unique_ptr<Identifier>> id = Identifier::Create(
       {}, EmbeddedLandmarkModel(), EmbeddedRecognitionModel(), strict);
   ASSERT_TRUE(id.ok()) << id.status().ToString();
-  EXPECT_TRUE((*id)->Embed(image, face).ok());
+  Result<FaceEmbedding> compared = (*id)->Embed(image, face);
+  ASSERT_TRUE(compared.ok()) << compared.status().ToString();
+  // CanBeReference() (the page's gate, /api/detect's `references`) says
+  // what EmbedReference() does.
+  EXPECT_FALSE((*id)->CanBeReference(*compared));
+  EXPECT_TRUE(SharedIdentifier().CanBeReference(*compared));
   Result<FaceEmbedding> ref = (*id)->EmbedReference(image, face);
   ASSERT_FALSE(ref.ok());
   EXPECT_EQ(ref.status().code(), Status::Code::kInvalidArgument);

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <vector>
 
 #include "faceveil/detector.h"
@@ -124,6 +125,43 @@ TEST_F(ApiTest, DetectWithEmbedGivesEmbeddingsThatMatchAcrossPhotos) {
   auto bad = client_->Post("/api/detect?embed=yes", png_, "image/png");
   ASSERT_TRUE(bad);
   EXPECT_EQ(bad->status, 400) << bad->body;
+}
+
+// embed=1 says which faces can be a person to keep or hide: the server
+// applies the reference gate (FaceIdentifier::CanBeReference), the page
+// offers only those. The sharp portrait can be one; the same photo
+// blurred (sigma 5) still has its face found and embedded, to be
+// compared, yet too unclear to be a reference (docs/IDENTITY.md: a weak
+// reference matches strangers' unclear faces).
+TEST_F(ApiTest, DetectWithEmbedSaysWhichFacesCanBeReferences) {
+  auto embedded = [&](const cv::Mat& image) {
+    std::vector<uint8_t> png;
+    EXPECT_TRUE(cv::imencode(".png", image, png));
+    httplib::MultipartFormDataItems items = {
+        {"image", std::string(png.begin(), png.end()), "a.png", "image/png"},
+        {"embed", "1", "", ""}};
+    auto res = client_->Post("/api/detect", items);
+    EXPECT_TRUE(res);
+    EXPECT_EQ(res->status, 200) << res->body;
+    return nlohmann::json::parse(res->body);
+  };
+  const auto sharp = embedded(original_);
+  ASSERT_EQ(sharp["faces"].size(), 1u);
+  ASSERT_TRUE(sharp.contains("references")) << sharp.dump();
+  ASSERT_EQ(sharp["references"].size(), 1u);
+  EXPECT_EQ(sharp["references"][0], true);
+
+  // Sigma 4-6 lands between the gates (3: still a reference; 8: no face
+  // found); 5 is the middle.
+  cv::Mat blurred;
+  cv::GaussianBlur(original_, blurred, cv::Size(0, 0), 5.0);
+  const auto body = embedded(blurred);
+  ASSERT_EQ(body["faces"].size(), 1u);
+  ASSERT_EQ(body["embeddings"].size(), 1u);
+  EXPECT_EQ(body["embeddings"][0].size(), 128u) << "embedded, to be compared";
+  ASSERT_TRUE(body.contains("references")) << body.dump();
+  ASSERT_EQ(body["references"].size(), 1u);
+  EXPECT_EQ(body["references"][0], false);
 }
 
 TEST_F(ApiTest, AnonymizeHidesTheFaceAndKeepsTheBackground) {

@@ -110,13 +110,17 @@ Result<std::vector<Face>> ParseFaces(std::string_view json) {
 
 namespace {
 
-// ',"embeddings":[[...128 numbers], null, ...],"match_distance":0.33' when
-// the report has embeddings (null for a face too small to embed), else "".
+// ',"embeddings":[[...128 numbers], null, ...],"references":[true, false,
+// ...],"match_distance":0.33' when the report has embeddings (null for a
+// face too small or unclear to embed; `references` false for it and for a
+// face compared only, too unclear to be a person to keep or hide), else "".
 // 5 decimals: finer digits change no distance that matters.
 std::string EmbeddingsJson(const ImageReport& report) {
   if (report.identities.size() != report.faces.size()) return "";
   nlohmann::json list = nlohmann::json::array();
+  nlohmann::json references = nlohmann::json::array();
   for (const FaceIdentity& id : report.identities) {
+    references.push_back(id.embedded && id.reference);
     if (!id.embedded) {
       list.push_back(nullptr);
       continue;
@@ -129,7 +133,9 @@ std::string EmbeddingsJson(const ImageReport& report) {
   }
   char distance[32];
   std::snprintf(distance, sizeof distance, "%.4f", DefaultMatchDistance());
-  return ",\"embeddings\":" + list.dump() + ",\"match_distance\":" + distance;
+  return ",\"embeddings\":" + list.dump() +
+         ",\"references\":" + references.dump() +
+         ",\"match_distance\":" + distance;
 }
 
 }  // namespace

@@ -384,7 +384,8 @@ async function process(item) {
         setStatus(item, 'Finding faces…');
         const body = new FormData();
         body.append('image', item.file, item.file.name);
-        // Each face's embedding, to match people across the photos.
+        // Each face's embedding, to match people across the photos, and
+        // whether it can be a person to keep or hide (the server's gate).
         body.append('embed', '1');
         response = await post(item, '/api/detect', body, controller.signal);
         if (response.ok) {
@@ -393,7 +394,8 @@ async function process(item) {
           item.width = report.width;
           item.height = report.height;
           item.faces = report.faces.map((face, i) => (
-              { face, hidden: true, embedding: report.embeddings?.[i] ?? null }));
+              { face, hidden: true, embedding: report.embeddings?.[i] ?? null,
+                reference: report.references?.[i] === true }));
           setMatchDistance(report.match_distance);
           applyPeopleTo(item);
         }

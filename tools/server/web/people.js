@@ -14,7 +14,8 @@
 const $ = (selector, root = document) => root.querySelector(selector);
 
 const people = {
-  list: [],            // { id, mode: 'keep' | 'hide', embedding, from }
+  list: [],            // { id, mode: 'keep' | 'hide', embedding, from };
+                       // references only (canChoose())
   nextId: 1,
   matchDistance: 0,    // from the server; 0 until a detection has told it
 };
@@ -124,7 +125,7 @@ export function undone(item, current) {
 
 export function addPerson(item, index, mode) {
   const face = item.faces?.[index];
-  if (!face?.embedding) return;
+  if (!canChoose(face)) return;
   const existing = people.list.find(p => p.id === face.person);
   if (existing) people.list = people.list.filter(p => p !== existing);
   people.list.push({ id: people.nextId++, mode, embedding: face.embedding,
@@ -146,8 +147,20 @@ export function personOf(face) {
            words: `person ${person.id}, ${person.mode === 'keep' ? 'kept in every photo' : 'hidden everywhere'}` };
 }
 
+// A face can be chosen as a person (kept or hidden in every photo) only
+// when the server says it can be a reference (`face.reference`, from
+// /api/detect's `references`): a face only clear enough to be compared
+// would match strangers' unclear faces and miss the person's clear ones
+// (docs/IDENTITY.md), wrong in both directions.
 export function canChoose(face) {
-  return Boolean(face?.embedding) && people.matchDistance > 0;
+  return Boolean(face?.embedding) && face.reference === true &&
+      people.matchDistance > 0;
+}
+
+// The server recognises faces (it gave a match distance), yet `face`
+// cannot be a reference: the page says why instead of offering a choice.
+export function tooUnclear(face) {
+  return people.matchDistance > 0 && !canChoose(face);
 }
 
 // The list of chosen people again, e.g. after a photo was removed (its

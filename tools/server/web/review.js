@@ -5,7 +5,7 @@
 // the original, and zoom with pan. app.js owns the requests; this file
 // changes item.faces and item.regions and asks for a new render.
 
-import { addPerson, personOf, canChoose, changedByHand, undone } from './people.js';
+import { addPerson, personOf, canChoose, tooUnclear, changedByHand, undone } from './people.js';
 
 const $ = (selector, root) => root.querySelector(selector);
 const ZOOM_STEP = 1.5;
@@ -310,9 +310,23 @@ export function refreshReview(item) {
 }
 
 // "Keep this person in every photo" and "Hide this person everywhere" on a
-// face that could be recognised (people.js does the matching).
+// face the server says can be a reference (people.js does the matching);
+// on any other face, once the server recognises faces, why not.
 function personButtons(item, li, e) {
   const wanted = e.kind === 'face' && canChoose(e.entry);
+  let why = $('.unclear', li);
+  if (e.kind === 'face' && tooUnclear(e.entry)) {
+    if (!why) {
+      why = document.createElement('span');
+      why.className = 'unclear';
+      why.textContent = 'This face is too blurred or small to recognise ' +
+          'reliably; to keep or hide this person in every photo, choose a ' +
+          'clearer photo of them.';
+      li.append(why);
+    }
+  } else {
+    why?.remove();
+  }
   for (const [cls, mode, text] of [
     ['keep-person', 'keep', 'Keep this person in every photo'],
     ['hide-person', 'hide', 'Hide this person everywhere']]) {
