@@ -6,11 +6,13 @@
 //
 //   scripts/make-test-clips.sh --bench
 //   build/bench/video_bench       floor per x264 preset, each mode with
-//                                 BlazeFace (today's video default) and
-//                                 with CrowdNet on the key frames
+//                                 BlazeFace and with CrowdNet (the CLI's
+//                                 video default, in fast) on the key
+//                                 frames, as the video job runs by default
+//                                 (look-ahead, no between-frames pass)
 //   FACEVEIL_VIDEO_BENCH_MATRIX=1 build/bench/video_bench
 //       floor, then modes x --detect-every, x264 presets, and the
-//       between-frames pass on and off
+//       between-frames pass the other way than the default
 //
 // Counters: fps (frames per second of wall time) and x_floor (fps over the
 // floor's fps at the same x264 preset, measured earlier in the same run);
@@ -179,13 +181,18 @@ int main(int argc, char** argv) {
                                  DetectionMode::kBalanced,
                                  DetectionMode::kThorough};
   const bool matrix = std::getenv("FACEVEIL_VIDEO_BENCH_MATRIX") != nullptr;
-  auto add = [](DetectionMode m, int every, bool between, std::string p,
-                faceveil::DetectorModels models =
-                    faceveil::DetectorModels::kBlazeFace) {
+  const bool between_default = faceveil::VideoJobOptions{}.detect_between;
+  auto add = [between_default](DetectionMode m, int every, bool between,
+                               std::string p,
+                               faceveil::DetectorModels models =
+                                   faceveil::DetectorModels::kBlazeFace) {
     Register(std::string(faceveil::DetectorModelsName(models)) + "/" +
                  faceveil::DetectionModeName(m) + "/every:" +
                  (every == 0 ? std::string("default") : std::to_string(every)) +
-                 (between ? "" : "/no-between") + "/" + p,
+                 (between == between_default ? ""
+                  : between                  ? "/between"
+                                             : "/no-between") +
+                 "/" + p,
              [=](benchmark::State& s) {
                BM_Anonymize(s, m, models, every, between, p);
              });
@@ -193,10 +200,13 @@ int main(int argc, char** argv) {
   if (!matrix) {
     // Each mode as `faceveil anonymize clip.mp4 --mode M` runs it, then
     // with `--detector crowdnet`.
-    for (DetectionMode m : modes) add(m, 0, true, preset);
+    for (DetectionMode m : modes) add(m, 0, between_default, preset);
     for (DetectionMode m : modes) {
-      add(m, 0, true, preset, faceveil::DetectorModels::kCrowdNet);
+      add(m, 0, between_default, preset, faceveil::DetectorModels::kCrowdNet);
     }
+    // What the between-frames pass costs on the CLI's default.
+    add(DetectionMode::kFast, 0, !between_default, preset,
+        faceveil::DetectorModels::kCrowdNet);
   } else {
     // Modes x key-frame intervals at the default x264 preset (the tiled
     // modes at every frame take minutes and are left out), then the x264
@@ -207,13 +217,13 @@ int main(int argc, char** argv) {
             m == DetectionMode::kBalanced || m == DetectionMode::kThorough;
         if (every == (tiled ? 1 : 2)) continue;
         if (m == DetectionMode::kThorough && every < 4) continue;
-        add(m, every, true, preset);
+        add(m, every, between_default, preset);
       }
     }
     for (const char* p : kPresets) {
-      if (p != preset) add(DetectionMode::kBalanced, 0, true, p);
+      if (p != preset) add(DetectionMode::kBalanced, 0, between_default, p);
     }
-    add(DetectionMode::kBalanced, 0, false, preset);
+    add(DetectionMode::kBalanced, 0, !between_default, preset);
   }
   benchmark::Initialize(&argc, argv);
   if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

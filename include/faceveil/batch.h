@@ -47,7 +47,7 @@ struct BatchOptions {
   std::optional<DetectorModels> video_models;
   // And in this mode when set, else the photos' one. The CLI sets kFast
   // unless --mode is given (bench/video_bench: CrowdNet fast keeps a 1080p
-  // video at ~0.6x the speed of decoding + encoding alone, balanced ~0.45x).
+  // video at ~0.8x the speed of decoding + encoding alone, balanced ~0.5x).
   std::optional<DetectionMode> video_mode;
 };
 

@@ -38,8 +38,8 @@ std::string VideoHelp() {
          "entering the picture is hidden\nfrom its first frame. Detection "
          "runs ahead on all cores while earlier\nframes are encoded. Speed "
          "relative to decoding + encoding alone (1080p,\nCPU per frame, "
-         "bench/video_bench.cpp): fast 0.6 (the default), single 0.7,\n"
-         "balanced 0.45; with --detector blazeface fast 0.7, balanced 0.3. A "
+         "bench/video_bench.cpp): fast 0.8 (the default), single 0.9,\n"
+         "balanced 0.5; with --detector blazeface fast 0.75, balanced 0.3. A "
          "larger\n--detect-every is faster; fast motion between key frames "
          "is then followed by\nthe tracker's predicted, growing boxes "
          "alone.\n";
