@@ -28,8 +28,8 @@ DetectOptions BetweenFramesDetectorOptions(const DetectOptions& full) {
 namespace {
 
 // A face of the next key frame is "already tracked" on a frame before it
-// when a track's box overlaps it this much (the tracker's own match_iou).
-constexpr float kComingMatchIou = 0.2f;
+// when a track's box overlaps it as much as the tracker needs to match it.
+constexpr float kComingMatchIou = video::TrackerOptions{}.match_iou;
 // Growth of a coming face's box per frame before its key frame.
 constexpr float kComingGrowthPerFrame = 0.1f;
 
@@ -55,7 +55,7 @@ class AnonymizingProcessor : public FrameProcessor {
                      : std::nullopt),
         options_(options),
         detect_every_(detect_every),
-        look_ahead_(look_ahead && detect_every > 1),
+        look_ahead_(look_ahead),
         tracker_(MakeTrackerOptions(hold_s)) {
     if (call.people != nullptr) {
       people_.emplace(*call.people);
