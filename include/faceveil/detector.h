@@ -126,7 +126,8 @@ struct DetectOptions {
   // Expert, for measuring (`faceveil eval --tune`): "key=value" changes to
   // BlazeFace's multi-scale passes for `mode` (ApplyMultiScaleOverrides in
   // src/detect/multiscale.h); with them BlazeFace runs its multi-scale
-  // passes in every mode. Empty: the presets. Refused when no BlazeFace
+  // passes in every mode. Empty: the presets. ValidateDetectorOptions()
+  // refuses an unknown key or a bad value, and any tuning when no BlazeFace
   // runs (models kSsd or kCrowdNet).
   std::string tuning;
 };

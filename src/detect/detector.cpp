@@ -76,6 +76,13 @@ Status ValidateDetectorOptions(const DetectOptions& o) {
         std::string("tuning changes BlazeFace's multi-scale passes; the ") +
         DetectorModelsName(o.models) + " detector runs no BlazeFace");
   }
+  if (!o.tuning.empty()) {
+    // Which settings are valid does not depend on the preset they change,
+    // so a bad key or value is refused here, before any network loads (a
+    // bad `faceveil eval --tune` is a usage error like any bad flag).
+    MultiScaleOptions scratch;
+    FACEVEIL_RETURN_IF_ERROR(ApplyMultiScaleOverrides(o.tuning, &scratch));
+  }
   return Status::Ok();
 }
 

@@ -102,6 +102,24 @@ bool SetSides(std::string_view value, std::vector<float>* sides) {
   return !sides->empty();
 }
 
+// ApplyOne()'s keys, for the message naming an unknown one.
+constexpr std::string_view kOverrideKeys[] = {
+    "tiles",         "overlap",        "nms",
+    "logit",         "flat",           "guided",
+    "guide_min",     "guide_face",     "edges",
+    "batch",         "verify",         "verify_min",
+    "verify_max",    "verify_context", "verify_max_face",
+    "verify_weight", "verify_count"};
+
+std::string KeyList() {
+  std::string list;
+  for (std::string_view key : kOverrideKeys) {
+    if (!list.empty()) list += ", ";
+    list += key;
+  }
+  return list;
+}
+
 bool ApplyOne(std::string_view key, std::string_view value,
               MultiScaleOptions* o) {
   VerifyOptions& v = o->verify;
@@ -141,14 +159,29 @@ Status ApplyMultiScaleOverrides(std::string_view spec,
     const std::string_view item = spec.substr(start, end - start);
     start = end + 1;
     if (item.empty()) continue;
+    const std::string bad =
+        "bad multi-scale setting \"" + std::string(item) + "\": ";
     const size_t eq = item.find('=');
-    if (eq == std::string_view::npos ||
-        !ApplyOne(item.substr(0, eq), item.substr(eq + 1), options)) {
-      return Status::InvalidArgument("bad multi-scale setting \"" +
-                                     std::string(item) + "\"");
+    if (eq == std::string_view::npos) {
+      return Status::InvalidArgument(bad + "not key=value (keys: " + KeyList() +
+                                     ")");
+    }
+    const std::string_view key = item.substr(0, eq);
+    if (std::find(std::begin(kOverrideKeys), std::end(kOverrideKeys), key) ==
+        std::end(kOverrideKeys)) {
+      return Status::InvalidArgument(bad + "no key \"" + std::string(key) +
+                                     "\" (keys: " + KeyList() + ")");
+    }
+    if (!ApplyOne(key, item.substr(eq + 1), options)) {
+      return Status::InvalidArgument(bad + "not a valid value for " +
+                                     std::string(key));
     }
   }
   return Status::Ok();
+}
+
+std::span<const std::string_view> MultiScaleOverrideKeys() {
+  return kOverrideKeys;
 }
 
 float ShiftScore(float score, float logit_offset) {

@@ -7,6 +7,7 @@
 #define FACEVEIL_DETECT_MULTISCALE_H_
 
 #include <opencv2/core/mat.hpp>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -73,15 +74,19 @@ std::vector<Face> MergeTileCandidates(std::vector<TileCandidate> candidates,
 
 // Changes `*options` by "key=value" settings separated by spaces, commas
 // or semicolons, for measuring configurations the presets do not offer
-// (`faceveil eval --tune`). Keys: tiles=S[/S...] (tile sides, image px;
-// "none": whole image only), overlap, nms, logit (tile_logit_offset), flat
-// (flat_tile_stddev), guided (guided_from_level), guide_min, guide_face,
-// edges=0|1, batch, verify=0|1,
-// verify_min, verify_max, verify_context, verify_max_face, verify_weight,
-// verify_count. An unknown key or a bad value is an InvalidArgument naming it;
-// `*options` may then be partly changed.
+// (`faceveil eval --tune`). Keys (MultiScaleOverrideKeys()): tiles=S[/S...]
+// (tile sides, image px; "none": whole image only), overlap, nms, logit
+// (tile_logit_offset), flat (flat_tile_stddev), guided (guided_from_level),
+// guide_min, guide_face, edges=0|1, batch, verify=0|1, verify_min,
+// verify_max, verify_context, verify_max_face, verify_weight, verify_count.
+// Which settings are valid does not depend on `*options`. An unknown key
+// (named, with the list of keys) or a bad value is an InvalidArgument
+// naming the setting; `*options` may then be partly changed.
 Status ApplyMultiScaleOverrides(std::string_view spec,
                                 MultiScaleOptions* options);
+
+// The keys ApplyMultiScaleOverrides() knows, in the order listed above.
+std::span<const std::string_view> MultiScaleOverrideKeys();
 
 // score -> sigmoid(logit(score) + offset).
 float ShiftScore(float score, float logit_offset);

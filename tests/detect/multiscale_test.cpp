@@ -5,8 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <span>
+#include <string>
+#include <string_view>
 
 #include "detect/embedded_models.h"
 #include "detect/presets.h"
@@ -122,6 +126,44 @@ TEST(MultiScaleOverridesTest, KeysChangeTheirFieldsAndBadInputIsRefused) {
     const Status s = ApplyMultiScaleOverrides(bad, &m);
     EXPECT_EQ(s.code(), Status::Code::kInvalidArgument) << bad;
     EXPECT_NE(s.ToString().find(bad), std::string::npos) << s.ToString();
+  }
+}
+
+// The keys an unknown key's message lists are the keys there are: each
+// takes a valid value, and an unknown key is named with the list.
+TEST(MultiScaleOverridesTest, TheListedKeysAreTheKnownOnes) {
+  const std::map<std::string_view, const char*> valid = {
+      {"tiles", "384/192"},
+      {"overlap", "0.2"},
+      {"nms", "0.3"},
+      {"logit", "-0.5"},
+      {"flat", "4"},
+      {"guided", "2"},
+      {"guide_min", "0.1"},
+      {"guide_face", "0.25"},
+      {"edges", "0"},
+      {"batch", "4"},
+      {"verify", "1"},
+      {"verify_min", "0.2"},
+      {"verify_max", "0.9"},
+      {"verify_context", "2"},
+      {"verify_max_face", "64"},
+      {"verify_weight", "0.5"},
+      {"verify_count", "7"}};
+  const std::span<const std::string_view> keys = MultiScaleOverrideKeys();
+  EXPECT_EQ(keys.size(), valid.size());
+  for (std::string_view key : keys) {
+    ASSERT_TRUE(valid.contains(key)) << key;
+    MultiScaleOptions o;
+    const std::string setting = std::string(key) + "=" + valid.at(key);
+    EXPECT_TRUE(ApplyMultiScaleOverrides(setting, &o).ok()) << setting;
+  }
+  MultiScaleOptions o;
+  const Status s = ApplyMultiScaleOverrides("tiles=384 nonsense=3", &o);
+  EXPECT_EQ(s.code(), Status::Code::kInvalidArgument);
+  EXPECT_NE(s.message().find("\"nonsense\""), std::string::npos) << s.message();
+  for (std::string_view key : keys) {
+    EXPECT_NE(s.message().find(key), std::string::npos) << key;
   }
 }
 

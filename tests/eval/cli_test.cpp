@@ -11,8 +11,10 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 #include <string>
+#include <string_view>
 
 #include "common/run_faceveil.h"
+#include "detect/multiscale.h"
 
 namespace {
 
@@ -107,6 +109,27 @@ TEST_F(EvalCli, BadTuningIsRefusedByName) {
                                  " --tune \"tiles=384 speed=3\"");
   EXPECT_NE(out.exit_code, 0) << out.text;
   EXPECT_THAT(out.text, HasSubstr("\"speed=3\""));
+}
+
+// A bad --tune exited 1, as a run whose images failed does; it is a usage
+// error (exit 2) like any bad flag, refused before a network loads, and an
+// unknown key's message names it and lists the keys there are.
+TEST_F(EvalCli, BadTuningIsAUsageErrorListingTheKeys) {
+  const Output unknown =
+      RunFaceveil("eval --gt " + Path("gt.tsv") + " --tune nonsense=3");
+  EXPECT_EQ(unknown.exit_code, 2) << unknown.text;
+  EXPECT_THAT(unknown.text, HasSubstr("--tune"));
+  EXPECT_THAT(unknown.text, HasSubstr("\"nonsense\""));
+  ASSERT_FALSE(faceveil::MultiScaleOverrideKeys().empty());
+  for (std::string_view key : faceveil::MultiScaleOverrideKeys()) {
+    EXPECT_THAT(unknown.text, HasSubstr(std::string(key))) << key;
+  }
+  for (const char* bad : {"overlap=1.5", "overlap", "edges=1 tiles=8"}) {
+    const Output out =
+        RunFaceveil("eval --gt " + Path("gt.tsv") + " --tune \"" + bad + "\"");
+    EXPECT_EQ(out.exit_code, 2) << bad << ": " << out.text;
+    EXPECT_THAT(out.text, HasSubstr("--tune")) << bad;
+  }
 }
 
 TEST_F(EvalCli, MissingGroundTruthIsAUsageError) {

@@ -133,8 +133,7 @@ Result<Detections> GetDetections(const EvalArgs& args,
     out.operating = std::move(loaded).value();
     return out;
   }
-  // The networks are loaded once for both passes; a bad --tune fails
-  // here, before any image.
+  // The networks are loaded once for both passes, before any image.
   auto detector = Detector::Create(args.detector);
   if (!detector.ok()) return detector.status();
   const float threshold = ScoreThreshold(args.detector);
@@ -161,8 +160,10 @@ int RunEval(EvalArgs& args) {
   PipelineOptions pipeline;
   Status s = args.detection.ApplyTo(&pipeline);
   args.detector = pipeline.detector;
-  args.detector.tuning = args.tune;
   if (s.ok()) s = ValidateDetectorOptions(args.detector);
+  // Checked apart from the other flags so that its message names it.
+  args.detector.tuning = args.tune;
+  if (s.ok()) s = ValidateDetectorOptions(args.detector).WithContext("--tune");
   if (!s.ok()) {
     std::cerr << "faceveil eval: " << s.ToString() << "\n";
     return kExitUsage;
