@@ -14,7 +14,6 @@
 #include "detect/embedded_models.h"
 #include "detect/multiscale.h"
 #include "faceveil/detector.h"
-#include "faceveil/eval.h"
 #include "infer/letterbox.h"
 #include "infer/tiling.h"
 #include "tflite/model.h"
@@ -117,7 +116,8 @@ void BM_Tuned(benchmark::State& state) {
   o.mode = DetectionMode::kBalanced;
   o.models = DetectorModels::kBlazeFace;  // the multi-scale passes alone
   o.score_threshold = 0.4f;
-  auto detector = eval::CreateTunedDetector(o, tuning);
+  o.tuning = tuning;
+  auto detector = Detector::Create(o);
   if (!detector.ok()) return state.SkipWithError("detector");
   state.SetLabel(tuning);
   OneThread one;

@@ -193,16 +193,6 @@ struct RunResult {
   double wall_seconds = 0;
 };
 
-// The detector Detector::Create(options) builds, with BlazeFace's
-// multi-scale settings of options.mode changed by `tuning`: "key=value"
-// pairs such as "tiles=384/192 overlap=0.25 logit=-0.5" (the keys are listed
-// at ApplyMultiScaleOverrides in src/detect/multiscale.h); the other models
-// of options.models run as in the product. For measuring configurations the
-// presets do not offer (`faceveil eval --tune`). An unknown key or bad
-// value, or models without BlazeFace, fail with InvalidArgument.
-Result<std::unique_ptr<Detector>> CreateTunedDetector(
-    const DetectorOptions& options, const std::string& tuning);
-
 // Decodes every ground-truth image and runs `detector` on it. An image
 // that fails to decode or detect gets its error recorded; the run goes on.
 Result<RunResult> RunDetector(const Detector& detector, const GroundTruth& gt,

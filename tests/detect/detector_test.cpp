@@ -19,7 +19,6 @@
 #include "detect/embedded_models.h"
 #include "detect/ensemble.h"
 #include "detect/presets.h"
-#include "faceveil/eval.h"
 #include "faceveil/report.h"
 #include "golden_test_util.h"
 #include "tflite/model.h"
@@ -387,7 +386,9 @@ TEST(EnsembleDetectorTest, SingleModeEnsembleIsCrowdNetAlone) {
 // Issue 13: `faceveil eval --tune` measured BlazeFace alone whatever
 // --detector said. A tuning that changes nothing (edges=1 is the preset's
 // own) must give the product's faces, the SSD's and the merged scores
-// included; models with no BlazeFace to tune are refused.
+// included, both when the detector is created with it (as `faceveil eval`
+// does) and when a call brings it; models with no BlazeFace to tune are
+// refused.
 TEST(EnsembleDetectorTest, TuningKeepsTheChosenModels) {
   const cv::Mat image = Load("astronaut.png");
   ASSERT_FALSE(image.empty());
@@ -395,24 +396,32 @@ TEST(EnsembleDetectorTest, TuningKeepsTheChosenModels) {
   // BlazeFace's own ensemble mode (fast's partner is CrowdNet, and a tuning
   // measures BlazeFace); astronaut.png is small, so the SSD is cheap.
   o.mode = DetectionMode::kBalanced;
+  DetectorOptions tuning = o;
+  tuning.tuning = "edges=1";
   auto product = Detector::Create(o);
-  auto tuned = eval::CreateTunedDetector(o, "edges=1");
+  auto tuned = Detector::Create(tuning);
   ASSERT_TRUE(product.ok()) << product.status().ToString();
   ASSERT_TRUE(tuned.ok()) << tuned.status().ToString();
   auto a = (*product)->Detect(image);
-  auto b = (*tuned)->Detect(image);
-  ASSERT_TRUE(a.ok() && b.ok());
+  ASSERT_TRUE(a.ok());
   ASSERT_FALSE(a->empty());
-  ASSERT_EQ(a->size(), b->size());
-  for (size_t i = 0; i < a->size(); ++i) {
-    EXPECT_FLOAT_EQ((*a)[i].box.x, (*b)[i].box.x);
-    EXPECT_FLOAT_EQ((*a)[i].score, (*b)[i].score);
+  for (const auto& b :
+       {(*tuned)->Detect(image), (*product)->Detect(image, tuning)}) {
+    ASSERT_TRUE(b.ok());
+    ASSERT_EQ(a->size(), b->size());
+    for (size_t i = 0; i < a->size(); ++i) {
+      EXPECT_FLOAT_EQ((*a)[i].box.x, (*b)[i].box.x);
+      EXPECT_FLOAT_EQ((*a)[i].score, (*b)[i].score);
+    }
   }
   for (DetectorModels m : {DetectorModels::kSsd, DetectorModels::kCrowdNet}) {
-    o.models = m;
-    auto refused = eval::CreateTunedDetector(o, "edges=1");
+    tuning.models = m;
+    auto refused = Detector::Create(tuning);
     ASSERT_FALSE(refused.ok()) << DetectorModelsName(m);
     EXPECT_EQ(refused.status().code(), Status::Code::kInvalidArgument);
+    EXPECT_EQ((*product)->Detect(image, tuning).status().code(),
+              Status::Code::kInvalidArgument)
+        << DetectorModelsName(m);
   }
 }
 
