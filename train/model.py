@@ -47,7 +47,7 @@ class Block(nn.Module):
 
 
 class FaceNet(nn.Module):
-    def __init__(self, widths=(16, 24, 48, 64, 96), depths=(1, 3, 3, 2), neck=48, p4=0):
+    def __init__(self, widths=(16, 24, 48, 64, 96), depths=(1, 3, 3, 2), neck=48, p4=0, tower=0):
         super().__init__()
         self.strides = ((4,) if p4 else ()) + STRIDES
         w = widths
@@ -61,6 +61,10 @@ class FaceNet(nn.Module):
         self.stage4, self.stage8, self.stage16, self.stage32 = stages
         self.lat = nn.ModuleList([nn.Sequential(*conv_bn(c, neck, 1)) for c in w[2:]])
         self.smooth = nn.ModuleList([DwSep(neck, neck) for _ in STRIDES])
+        # `tower` residual blocks per level between the neck and the 1x1 heads (run v7):
+        # more depth where the score is decided, at the neck's width.
+        self.tower = nn.ModuleList([nn.Sequential(*[Block(neck, neck) for _ in range(tower)])
+                                    for _ in STRIDES]) if tower else None
         self.head_score = nn.ModuleList([nn.Conv2d(neck, 1, 1) for _ in STRIDES])
         self.head_box = nn.ModuleList([nn.Conv2d(neck, 4, 1) for _ in STRIDES])
         self.p4 = p4
@@ -72,6 +76,7 @@ class FaceNet(nn.Module):
             self.smooth4 = DwSep(p4, p4)
             self.head4_score = nn.Conv2d(p4, 1, 1)
             self.head4_box = nn.Conv2d(p4, 4, 1)
+            self.tower4 = nn.Sequential(*[Block(p4, p4) for _ in range(tower)]) if tower else None
         for m in self.modules():
             if isinstance(m, nn.Conv2d):
                 nn.init.kaiming_normal_(m.weight, mode="fan_out", nonlinearity="relu")
@@ -99,10 +104,27 @@ class FaceNet(nn.Module):
         p4 = self.lat[1](c4) + F.interpolate(p5, scale_factor=2.0, mode="nearest")
         p3 = self.lat[0](c3) + F.interpolate(p4, scale_factor=2.0, mode="nearest")
         feats = [s(p) for s, p in zip(self.smooth, (p3, p4, p5))]
+        if self.tower is not None:
+            feats = [t(f) for t, f in zip(self.tower, feats)]
         if self.p4:
             p2 = self.lat4(c2) + F.interpolate(self.reduce4(p3), scale_factor=2.0, mode="nearest")
-            feats.insert(0, self.smooth4(p2))
+            f4 = self.smooth4(p2)
+            feats.insert(0, self.tower4(f4) if self.tower4 is not None else f4)
         return feats
+
+    def damp_new_blocks(self, missing):
+        """After loading a smaller model's weights (train.py --init): each residual Block
+        whose weights were missing starts as almost the identity (its last batch norm's
+        scale 0.01, not 0, so its ReLU still passes gradients), so the grown network
+        begins where the smaller one stopped.  Returns how many blocks were damped."""
+        damped = 0
+        for name, m in self.named_modules():
+            if isinstance(m, Block) and m.residual and any(k.startswith(name + ".") for k in missing):
+                bn = m.body[4]
+                nn.init.constant_(bn.weight, 0.01)
+                nn.init.zeros_(bn.bias)
+                damped += 1
+        return damped
 
     def forward(self, x):
         """Training form: per level of self.strides (score logits [B,1,h,w], box [B,4,h,w])."""
