@@ -4,7 +4,9 @@
 #
 #   1. One clang build (build-asan/) with AddressSanitizer + UBSan
 #      (-fno-sanitize-recover: any UB fails) and -fsanitize=fuzzer-no-link;
-#      every test runs there with LeakSanitizer on.
+#      every test runs there with LeakSanitizer on, one process per test
+#      executable (FACEVEIL_TEST_PER_EXECUTABLE: each process start loads
+#      ~230 shared libraries under ASan, and there are ~590 tests).
 #   2. Each libFuzzer target in fuzz/ runs for FUZZ_SECONDS (two at once)
 #      from seed corpora made here from real files (.deps/).
 #   3. The server load test (tests/server/load_test.cpp, already run by
@@ -29,7 +31,7 @@ step() { printf '\n== %s (%ss)\n' "$*" "$SECONDS" >&2; }
 step "sanitized build ($build)"
 CC=clang CXX=clang++ cmake -S . -B "$build" -G Ninja \
   -DCMAKE_BUILD_TYPE=Release "-DCMAKE_CXX_FLAGS_RELEASE=-O1 -DNDEBUG -gline-tables-only" \
-  -DFACEVEIL_SANITIZE=ON -DFACEVEIL_FUZZ=ON \
+  -DFACEVEIL_SANITIZE=ON -DFACEVEIL_FUZZ=ON -DFACEVEIL_TEST_PER_EXECUTABLE=ON \
   -DFACEVEIL_BUILD_BENCHMARKS=OFF >/dev/null
 cmake --build "$build" -j "$jobs"
 
