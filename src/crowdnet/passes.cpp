@@ -77,10 +77,19 @@ Result<std::vector<Face>> DetectPasses(const CrowdNet& net,
                                        const cv::Mat& image,
                                        const PassOptions& options,
                                        float min_score, float nms_iou) {
-  return RunPasses(PlanPasses(image.size(), options), image.size(),
-                   options.tile_edge_margin, nms_iou, [&](const Pass& pass) {
-                     return net.DetectCandidates(image, pass.region, pass.scale,
-                                                 min_score);
+  const std::vector<Pass> passes = PlanPasses(image.size(), options);
+  const float finest = passes.empty() ? 0 : passes.front().scale;
+  return RunPasses(passes, image.size(), options.tile_edge_margin, nms_iou,
+                   [&](const Pass& pass) {
+                     Result<std::vector<Face>> found = net.DetectCandidates(
+                         image, pass.region, pass.scale, min_score);
+                     if (found.ok() && pass.scale < finest && pass.scale < 1 &&
+                         options.coarse_min_face > 0) {
+                       std::erase_if(*found, [&](const Face& f) {
+                         return f.box.h * pass.scale < options.coarse_min_face;
+                       });
+                     }
+                     return found;
                    });
 }
 

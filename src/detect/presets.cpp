@@ -78,15 +78,15 @@ MultiScaleOptions MultiScalePreset(const DetectOptions& options,
 // models see gains the bonus in logit, so a lone detection needs a higher
 // score than an agreed one.
 //
-// Privacy recall at <= 1 FP/image (CrowdNet run v6, run v5 in brackets;
+// Privacy recall at <= 1 FP/image (CrowdNet run v7, run v6 in brackets;
 // eval/results.md):
-//   single:   CrowdNet at 640 alone            0.462 [0.430]
+//   single:   CrowdNet at 640 alone            0.500 [0.462]
 //             (BlazeFace alone 0.162)
-//   fast:     CrowdNet at 1024 + SSD at 640    0.605 [0.606]
+//   fast:     CrowdNet at 1024 + SSD at 640    0.616 [0.605]
 //             (BlazeFace fast + SSD 640: 0.471)
 //   balanced: BlazeFace balanced + SSD at 1024  0.633
-//             (CrowdNet's own-resolution passes + SSD at 1024: 0.655
-//             [0.670]; CrowdNet at 1024 + SSD at 1024 [0.668])
+//             (CrowdNet's own-resolution passes + SSD at 1024: 0.674
+//             offline [0.655]; CrowdNet at 1024 + SSD at 1024 [v5 0.668])
 //   thorough: BlazeFace thorough + SSD 1024 and tiles  0.715
 //             ([CrowdNet thorough + SSD thorough 0.698; all three merged
 //             0.725 for ~0.9 s more per photo: not worth it])
@@ -127,9 +127,10 @@ SsdPreset SsdPresetFor(const DetectOptions& o) {
       // BlazeFace's tiles with the SSD at full resolution up to 1024
       // (larger photos are shrunk, bounding the cost); thorough adds the
       // SSD's 2x2 tiles enlarged 1.6x (faces under ~16 px are found only
-      // when enlarged). CrowdNet + SSD measures better in balanced (0.668
-      // vs 0.633) but misses blurred spectators BlazeFace's tiles find on
-      // messi5.jpg (tests/detect/detector_test.cpp): not yet the default.
+      // when enlarged). CrowdNet + SSD measures better in balanced (run v7:
+      // 0.674 vs 0.633) but still loses three blurred spectators BlazeFace's
+      // tiles find on messi5.jpg (tests/detect/detector_test.cpp) and the
+      // keypoints: not yet the default.
       p.partner = DetectorModels::kBlazeFace;
       p.partner_mode = o.mode;
       p.passes.whole_long_side = 1024;

@@ -135,6 +135,47 @@ TEST(CrowdNetModelTest, GroupPhotosOfDlib) {
   EXPECT_LE(false_pos, 4) << "false detections";
 }
 
+std::vector<Face> DetectWith(const cv::Mat& image, const PassOptions& o) {
+  Result<std::vector<Face>> faces = DetectPasses(Net(), image, o, 0.05f, 0.3f);
+  EXPECT_TRUE(faces.ok()) << faces.status().ToString();
+  return faces.ok() ? *faces : std::vector<Face>{};
+}
+
+bool SameFaces(const std::vector<Face>& a, const std::vector<Face>& b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (IoU(a[i].box, b[i].box) < 0.999f) return false;
+  }
+  return true;
+}
+
+TEST(CrowdNetModelTest, ShrunkLevelsKeepOnlyLargeCandidates) {
+  // messi5 at twice its size: the image's own level, then a halved one.
+  const cv::Mat small = cv::imread(kTestData + "/messi5.jpg", cv::IMREAD_COLOR);
+  ASSERT_FALSE(small.empty());
+  cv::Mat image;
+  cv::resize(small, image, cv::Size(), 2, 2, cv::INTER_LINEAR);
+  PassOptions first_only;
+  first_only.min_long_side = 0;
+  PassOptions keep_all;
+  keep_all.coarse_min_face = 0;
+  PassOptions keep_none;
+  keep_none.coarse_min_face = 1e6f;
+  ASSERT_EQ(PlanPasses(image.size(), keep_all).size(), 2u);
+  const std::vector<Face> first = DetectWith(image, first_only);
+  // At this low threshold the halved level adds candidates of its own...
+  EXPECT_FALSE(SameFaces(DetectWith(image, keep_all), first));
+  // ...and a limit above every face leaves the finer level's alone.
+  EXPECT_TRUE(SameFaces(DetectWith(image, keep_none), first));
+  // A level at the image's own pixels is never cut, even after an
+  // enlarged first level (thorough): messi5 at 2x, then 1x.
+  PassOptions enlarged_all = keep_all, enlarged_none = keep_none;
+  enlarged_all.scale = enlarged_none.scale = 2;
+  ASSERT_EQ(PlanPasses(small.size(), enlarged_all).size(), 2u);
+  EXPECT_TRUE(SameFaces(DetectWith(small, enlarged_none),
+                        DetectWith(small, enlarged_all)));
+}
+
 TEST(CrowdNetModelTest, LargePhotoIsTiledAndAgreesWithTheWhole) {
   // A real photo placed into a wide canvas larger than one inference's
   // budget: the tiles and the pyramid still find its face at its place.
