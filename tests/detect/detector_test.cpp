@@ -360,8 +360,8 @@ TEST(EnsembleDetectorTest, FastEnsembleEqualsTheMeasuredMerge) {
 }
 
 // One inference: a single-mode ensemble is CrowdNet alone (CrowdNet at 640
-// px finds 0.500 (run v7) of WIDER val's faces where BlazeFace's whole-image pass
-// finds 0.162; src/detect/presets.cpp).
+// px finds 0.500 (run v7) of WIDER val's faces where BlazeFace's whole-image
+// pass finds 0.162; src/detect/presets.cpp).
 TEST(EnsembleDetectorTest, SingleModeEnsembleIsCrowdNetAlone) {
   const cv::Mat image = Load("messi5.jpg");
   ASSERT_FALSE(image.empty());
