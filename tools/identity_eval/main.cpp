@@ -1,8 +1,9 @@
 // faceveil-identity-eval: the measurements behind DefaultMatchDistance()
 // (docs/IDENTITY.md), on evaluation data outside the repository.
 //
-//   faceveil-identity-eval --wider ../shared/data/wider_val \
+//   faceveil-identity-eval --wider ../shared/data/wider_val
 //       --dlib ../shared/data/dlib_faces [--sample 300] [--clarity G]
+//   (one command line)
 //
 // 1. False keep: every face of one WIDER photo is a different person, so
 //    every pair of faces in a photo is a pair a reference face must not
