@@ -1,6 +1,7 @@
 #include "detect/multiscale.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <cstdlib>
 #include <opencv2/imgproc.hpp>
@@ -102,14 +103,89 @@ bool SetSides(std::string_view value, std::vector<float>* sides) {
   return !sides->empty();
 }
 
-// ApplyOne()'s keys, for the message naming an unknown one.
-constexpr std::string_view kOverrideKeys[] = {
-    "tiles",         "overlap",        "nms",
-    "logit",         "flat",           "guided",
-    "guide_min",     "guide_face",     "edges",
-    "batch",         "verify",         "verify_min",
-    "verify_max",    "verify_context", "verify_max_face",
-    "verify_weight", "verify_count"};
+// The keys of ApplyMultiScaleOverrides() and what each changes: one table,
+// so the keys a message lists are the keys parsed.
+using OverrideSetter = bool (*)(std::string_view value, MultiScaleOptions* o);
+struct Override {
+  std::string_view key;
+  OverrideSetter apply;
+};
+constexpr Override kOverrides[] = {
+    {"tiles",
+     [](std::string_view v, MultiScaleOptions* o) {
+       return SetSides(v, &o->tiling.sides);
+     }},
+    {"overlap",
+     [](std::string_view v, MultiScaleOptions* o) {
+       return SetInRange(v, 0, 0.9f, &o->tiling.overlap);
+     }},
+    {"nms",
+     [](std::string_view v, MultiScaleOptions* o) {
+       return SetInRange(v, 0, 1, &o->nms_iou_threshold);
+     }},
+    {"logit",
+     [](std::string_view v, MultiScaleOptions* o) {
+       return SetInRange(v, -20, 20, &o->tile_logit_offset);
+     }},
+    {"flat",
+     [](std::string_view v, MultiScaleOptions* o) {
+       return SetInRange(v, 0, 255, &o->flat_tile_stddev);
+     }},
+    {"guided",
+     [](std::string_view v, MultiScaleOptions* o) {
+       return SetCount(v, 0, 16, &o->guided_from_level);
+     }},
+    {"guide_min",
+     [](std::string_view v, MultiScaleOptions* o) {
+       return SetInRange(v, 0, 1, &o->guide_min_score);
+     }},
+    {"guide_face",
+     [](std::string_view v, MultiScaleOptions* o) {
+       return SetInRange(v, 0, 1, &o->guide_max_face_fraction);
+     }},
+    {"edges",
+     [](std::string_view v, MultiScaleOptions* o) {
+       return SetFlag(v, &o->resolve_tile_edges);
+     }},
+    {"batch",
+     [](std::string_view v, MultiScaleOptions* o) {
+       return SetCount(v, 1, 256, &o->batch_size);
+     }},
+    {"verify",
+     [](std::string_view v, MultiScaleOptions* o) {
+       return SetFlag(v, &o->verify.enabled);
+     }},
+    {"verify_min",
+     [](std::string_view v, MultiScaleOptions* o) {
+       return SetInRange(v, 0, 1, &o->verify.min_score);
+     }},
+    {"verify_max",
+     [](std::string_view v, MultiScaleOptions* o) {
+       return SetInRange(v, 0, 2, &o->verify.max_score);
+     }},
+    {"verify_context",
+     [](std::string_view v, MultiScaleOptions* o) {
+       return SetInRange(v, 1, 64, &o->verify.context);
+     }},
+    {"verify_max_face",
+     [](std::string_view v, MultiScaleOptions* o) {
+       return SetInRange(v, 0, 1e6f, &o->verify.max_face_px);
+     }},
+    {"verify_weight",
+     [](std::string_view v, MultiScaleOptions* o) {
+       return SetInRange(v, 0, 1, &o->verify.weight);
+     }},
+    {"verify_count",
+     [](std::string_view v, MultiScaleOptions* o) {
+       return SetCount(v, 0, 100000, &o->verify.max_candidates);
+     }},
+};
+
+constexpr auto kOverrideKeys = [] {
+  std::array<std::string_view, std::size(kOverrides)> keys{};
+  for (size_t i = 0; i < keys.size(); ++i) keys[i] = kOverrides[i].key;
+  return keys;
+}();
 
 std::string KeyList() {
   std::string list;
@@ -118,35 +194,6 @@ std::string KeyList() {
     list += key;
   }
   return list;
-}
-
-bool ApplyOne(std::string_view key, std::string_view value,
-              MultiScaleOptions* o) {
-  VerifyOptions& v = o->verify;
-  if (key == "tiles") return SetSides(value, &o->tiling.sides);
-  if (key == "overlap") return SetInRange(value, 0, 0.9f, &o->tiling.overlap);
-  if (key == "nms") return SetInRange(value, 0, 1, &o->nms_iou_threshold);
-  if (key == "logit") return SetInRange(value, -20, 20, &o->tile_logit_offset);
-  if (key == "flat") return SetInRange(value, 0, 255, &o->flat_tile_stddev);
-  if (key == "guided") return SetCount(value, 0, 16, &o->guided_from_level);
-  if (key == "guide_min") return SetInRange(value, 0, 1, &o->guide_min_score);
-  if (key == "guide_face") {
-    return SetInRange(value, 0, 1, &o->guide_max_face_fraction);
-  }
-  if (key == "edges") return SetFlag(value, &o->resolve_tile_edges);
-  if (key == "batch") return SetCount(value, 1, 256, &o->batch_size);
-  if (key == "verify") return SetFlag(value, &v.enabled);
-  if (key == "verify_min") return SetInRange(value, 0, 1, &v.min_score);
-  if (key == "verify_max") return SetInRange(value, 0, 2, &v.max_score);
-  if (key == "verify_context") return SetInRange(value, 1, 64, &v.context);
-  if (key == "verify_max_face") {
-    return SetInRange(value, 0, 1e6f, &v.max_face_px);
-  }
-  if (key == "verify_weight") return SetInRange(value, 0, 1, &v.weight);
-  if (key == "verify_count") {
-    return SetCount(value, 0, 100000, &v.max_candidates);
-  }
-  return false;
 }
 
 }  // namespace
@@ -167,12 +214,14 @@ Status ApplyMultiScaleOverrides(std::string_view spec,
                                      ")");
     }
     const std::string_view key = item.substr(0, eq);
-    if (std::find(std::begin(kOverrideKeys), std::end(kOverrideKeys), key) ==
-        std::end(kOverrideKeys)) {
+    const Override* known =
+        std::find_if(std::begin(kOverrides), std::end(kOverrides),
+                     [&](const Override& k) { return k.key == key; });
+    if (known == std::end(kOverrides)) {
       return Status::InvalidArgument(bad + "no key \"" + std::string(key) +
                                      "\" (keys: " + KeyList() + ")");
     }
-    if (!ApplyOne(key, item.substr(eq + 1), options)) {
+    if (!known->apply(item.substr(eq + 1), options)) {
       return Status::InvalidArgument(bad + "not a valid value for " +
                                      std::string(key));
     }
