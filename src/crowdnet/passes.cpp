@@ -13,14 +13,15 @@ namespace {
 // decoder accepts is tiny.
 constexpr int kMaxLevels = 12;
 
-void AddLevel(cv::Size image, float scale, const PassOptions& o,
+void AddLevel(cv::Size image, float scale, float min_face, const PassOptions& o,
               std::vector<Pass>* out) {
   const double w = image.width * static_cast<double>(scale);
   const double h = image.height * static_cast<double>(scale);
   const double budget = std::max(o.max_pixels, kInputAlign * kInputAlign);
   const double max_side = std::min<double>(kMaxInputSide, std::sqrt(budget));
   if (w * h <= budget && w <= kMaxInputSide && h <= kMaxInputSide) {
-    out->push_back({cv::Rect(0, 0, image.width, image.height), scale, false});
+    out->push_back(
+        {cv::Rect(0, 0, image.width, image.height), scale, false, min_face});
     return;
   }
   // Square tiles of max_side network pixels, in image pixels.
@@ -40,7 +41,7 @@ void AddLevel(cv::Size image, float scale, const PassOptions& o,
       // The ceil above may add a pixel; keep the scaled tile in budget.
       const int tw = std::min(x1 - x0, static_cast<int>(max_side / scale));
       const int th = std::min(y1 - y0, static_cast<int>(max_side / scale));
-      out->push_back({cv::Rect(x0, y0, tw, th), scale, true});
+      out->push_back({cv::Rect(x0, y0, tw, th), scale, true, min_face});
     }
   }
 }
@@ -58,7 +59,11 @@ std::vector<Pass> PlanPasses(cv::Size image, const PassOptions& options) {
     scale = static_cast<float>(options.max_long_side) / long_side;
   }
   for (int level = 0; level < kMaxLevels; ++level) {
-    AddLevel(image, scale, options, &passes);
+    // A level after the first that shrinks the image keeps only its
+    // larger candidates (PassOptions::coarse_min_face).
+    const float min_face =
+        level > 0 && scale < 1 ? options.coarse_min_face : 0.0f;
+    AddLevel(image, scale, min_face, options, &passes);
     if (options.min_long_side <= 0 ||
         long_side * scale <= options.min_long_side) {
       break;
@@ -77,16 +82,13 @@ Result<std::vector<Face>> DetectPasses(const CrowdNet& net,
                                        const cv::Mat& image,
                                        const PassOptions& options,
                                        float min_score, float nms_iou) {
-  const std::vector<Pass> passes = PlanPasses(image.size(), options);
-  const float finest = passes.empty() ? 0 : passes.front().scale;
-  return RunPasses(passes, image.size(), options.tile_edge_margin, nms_iou,
-                   [&](const Pass& pass) {
+  return RunPasses(PlanPasses(image.size(), options), image.size(),
+                   options.tile_edge_margin, nms_iou, [&](const Pass& pass) {
                      Result<std::vector<Face>> found = net.DetectCandidates(
                          image, pass.region, pass.scale, min_score);
-                     if (found.ok() && pass.scale < finest && pass.scale < 1 &&
-                         options.coarse_min_face > 0) {
+                     if (found.ok() && pass.min_face > 0) {
                        std::erase_if(*found, [&](const Face& f) {
-                         return f.box.h * pass.scale < options.coarse_min_face;
+                         return f.box.h * pass.scale < pass.min_face;
                        });
                      }
                      return found;

@@ -58,6 +58,9 @@ struct Pass {
   cv::Rect region;
   float scale = 1;
   bool tile = false;  // subject to the tile-edge rule
+  // Candidates under this many network pixels tall are dropped
+  // (PassOptions::coarse_min_face on the shrunk levels; 0 keeps all).
+  float min_face = 0;
 };
 
 // The passes for an image of `image` pixels, the first level first.

@@ -22,6 +22,9 @@ TEST(CrowdNetPassesTest, SmallPhotoIsSeenWholeThenHalved) {
   EXPECT_FLOAT_EQ(passes[0].scale, 1.0f);
   EXPECT_FALSE(passes[0].tile);
   EXPECT_FLOAT_EQ(passes[1].scale, 0.5f);
+  // Only the shrunk second level drops small candidates.
+  EXPECT_EQ(passes[0].min_face, 0.0f);
+  EXPECT_EQ(passes[1].min_face, PassOptions{}.coarse_min_face);
 }
 
 TEST(CrowdNetPassesTest, MaxLongSideShrinksTheFirstLevel) {
@@ -30,6 +33,16 @@ TEST(CrowdNetPassesTest, MaxLongSideShrinksTheFirstLevel) {
   const std::vector<Pass> passes = PlanPasses({1280, 720}, o);
   ASSERT_EQ(passes.size(), 1u);
   EXPECT_FLOAT_EQ(passes[0].scale, 0.5f);
+  EXPECT_EQ(passes[0].min_face, 0.0f);  // the first level keeps every size
+}
+
+TEST(CrowdNetPassesTest, AnEnlargedFirstLevelLeavesTheOwnPixelsLevelWhole) {
+  PassOptions o;
+  o.scale = 2;
+  const std::vector<Pass> passes = PlanPasses({548, 342}, o);
+  ASSERT_EQ(passes.size(), 2u);
+  EXPECT_FLOAT_EQ(passes[1].scale, 1.0f);
+  EXPECT_EQ(passes[1].min_face, 0.0f);
 }
 
 TEST(CrowdNetPassesTest, LargePhotoIsTiledAtFullResolutionWithinBudget) {
