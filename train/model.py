@@ -116,14 +116,14 @@ class FaceNet(nn.Module):
         """After loading a smaller model's weights (train.py --init): each residual Block
         whose weights were missing starts as almost the identity (its last batch norm's
         scale 0.01, not 0, so its ReLU still passes gradients), so the grown network
-        begins where the smaller one stopped.  Returns how many blocks were damped."""
-        damped = 0
+        begins where the smaller one stopped.  Returns the damped blocks' names."""
+        damped = []
         for name, m in self.named_modules():
             if isinstance(m, Block) and m.residual and any(k.startswith(name + ".") for k in missing):
                 bn = m.body[4]
                 nn.init.constant_(bn.weight, 0.01)
                 nn.init.zeros_(bn.bias)
-                damped += 1
+                damped.append(name)
         return damped
 
     def forward(self, x):

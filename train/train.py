@@ -34,7 +34,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from data import Batches, Dataset  # noqa: E402
 from evaluate import evaluate, read_val  # noqa: E402
 from loss import detection_loss  # noqa: E402
-from model import Block, FaceNet, count_macs, count_params  # noqa: E402
+from model import FaceNet, count_macs, count_params  # noqa: E402
 
 
 def save_atomic(obj, path):
@@ -92,21 +92,18 @@ def main():
     ckpt_path = os.path.join(args.out, "checkpoint.pt")
     if args.init and not os.path.exists(ckpt_path):
         init = torch.load(args.init)
-        # A model that adds a level (p4) takes the earlier one's weights for everything
-        # else; its new modules keep their fresh initialisation. Nothing else may differ.
         # A grown model takes the earlier one's weights for everything else: a new
         # stride-4 level (p4) starts fresh; new residual blocks (deeper stages, a
         # tower) start as almost the identity. Nothing else may differ.
         missing, unexpected = net.load_state_dict(init["ema"], strict=False)
-        new_level = ("lat4.", "reduce4.", "smooth4.", "head4_")
-        grown = tuple(n + "." for n, m in net.named_modules() if isinstance(m, Block) and m.residual)
-        if unexpected or any(not k.startswith(new_level + grown) for k in missing):
+        damped = net.damp_new_blocks(missing)
+        fits = ("lat4.", "reduce4.", "smooth4.", "head4_") + tuple(n + "." for n in damped)
+        if unexpected or any(not k.startswith(fits) for k in missing):
             sys.exit(f"--init {args.init}: weights do not fit this model "
                      f"(missing {missing}, unexpected {unexpected})")
-        damped = net.damp_new_blocks(missing)
         ema.load_state_dict(net.state_dict())
         print(f"initialized from {args.init} (iteration {init.get('iter')}); "
-              f"fresh: {len(missing)} tensors, {damped} new residual blocks", flush=True)
+              f"fresh: {len(missing)} tensors, {len(damped)} new residual blocks", flush=True)
     if os.path.exists(ckpt_path):
         ck = torch.load(ckpt_path)
         net.load_state_dict(ck["net"])
