@@ -36,10 +36,10 @@ configs=(
   "SSD alone, balanced: full resolution (long side 1024)|--detector ssd --mode balanced"
   "SSD alone, thorough: 1024 + 2x2 tiles enlarged 1.6x|--detector ssd --mode thorough"
   "ensemble, preset fast: CrowdNet fast + SSD at 640|--detector ensemble --mode fast"
-  "ensemble, preset balanced (the default): BlazeFace balanced + SSD at 1024|--detector ensemble --mode balanced"
-  "ensemble, preset thorough: BlazeFace thorough + SSD 1024 and tiles|--detector ensemble --mode thorough"
+  "ensemble, preset balanced (the default): CrowdNet balanced + BlazeFace balanced + SSD at 1024|--detector ensemble --mode balanced"
+  "ensemble, preset thorough: CrowdNet balanced + BlazeFace thorough + SSD 1024 and tiles|--detector ensemble --mode thorough"
   "CrowdNet, preset single: long side 640|--detector crowdnet --mode single"
-  "CrowdNet, preset fast: long side 1024, one pass|--detector crowdnet --mode fast"
+  "CrowdNet, preset fast: long side 1024 + quarter size|--detector crowdnet --mode fast"
   "CrowdNet, preset balanced: own resolution + half|--detector crowdnet --mode balanced"
   "CrowdNet, preset thorough: enlarged 2x + pyramid|--detector crowdnet --mode thorough"
   # The YuNet_n peer (../shared/peers/README.md: for measuring only, never
@@ -162,13 +162,13 @@ done
   rows use \`DefaultScoreThreshold()\` (src/detect/thresholds.cpp), chosen
   by merging each model's detections saved at 0.1 (\`faceveil eval
   --save-detections\`) with \`eval/merge_sweep.cpp\` (the product's
-  \`MergeEnsemble\`, \`build/bench/merge_sweep GT A.jsonl B.jsonl\`) over a
-  grid of SSD logit offsets, agreement bonuses and thresholds (highest
+  \`MergeEnsemble\`, \`build/bench/merge_sweep GT A.jsonl B.jsonl
+  [C.jsonl]\`) over a grid of logit offsets, votes and thresholds (highest
   recall at ≤ 1 FP/image); this script measures them through the detector
   itself. The fast ensemble merges CrowdNet with the SSD, balanced and
-  thorough BlazeFace's tiles with the SSD (src/detect/presets.cpp says
-  why). Their ms/image is the sum of both models' \`Detect()\` time under
-  machine load: see \`bench/multiscale_bench\` (\`BM_DetectMode\`, one
+  thorough all three: CrowdNet, BlazeFace's tiles and the SSD
+  (src/detect/presets.cpp says why). Their ms/image is the sum of the
+  models' \`Detect()\` time under machine load: see \`bench/multiscale_bench\` (\`BM_DetectMode\`, one
   thread) for the cost of each model.
 - CrowdNet rows: \`--detector crowdnet\`, faceveil's own model
   (docs/CROWDNET.md); thresholds \`CrowdNetThreshold()\` in

@@ -50,7 +50,8 @@ void AddLevel(cv::Size image, float scale, float min_face, const PassOptions& o,
 
 std::vector<Pass> PlanPasses(cv::Size image, const PassOptions& options) {
   std::vector<Pass> passes;
-  if (image.width <= 0 || image.height <= 0 || !(options.scale > 0)) {
+  if (image.width <= 0 || image.height <= 0 || !(options.scale > 0) ||
+      !(options.level_ratio > 1)) {
     return passes;
   }
   float scale = options.scale;
@@ -68,7 +69,7 @@ std::vector<Pass> PlanPasses(cv::Size image, const PassOptions& options) {
         long_side * scale <= options.min_long_side) {
       break;
     }
-    scale /= 2;
+    scale /= options.level_ratio;
   }
   return passes;
 }

@@ -2,7 +2,7 @@
 // own resolution (or enlarged, to find faces under ~10 px), so 10-px faces
 // stay 10 px; above a pixel budget the level is cut into overlapping tiles,
 // so a 24-MP photo is still seen at full resolution with bounded memory. A
-// pyramid of halved copies follows down to a small long side, so that faces
+// pyramid of smaller copies follows down to a small long side, so that faces
 // too large for the network's receptive field at full resolution are seen
 // small enough. Candidates of all passes are merged by weighted NMS.
 #ifndef FACEVEIL_CROWDNET_PASSES_H_
@@ -36,9 +36,14 @@ struct PassOptions {
   // halved, level (where the tile-edge rule drops their cut halves).
   int tile_overlap = 256;
 
-  // Halved levels follow while the previous level's long side exceeds this
+  // Smaller levels follow while the previous level's long side exceeds this
   // (network-input pixels). 0: the first level only.
   int min_long_side = 640;
+
+  // Each level after the first is this many times smaller than the one
+  // before (2: halved copies). 4 skips to a copy small enough for faces
+  // that fill most of the photo at a sixteenth of the first level's cost.
+  float level_ratio = 2;
 
   // A tile candidate within this share of the tile side of an interior tile
   // edge is dropped: the face is cut there and seen whole elsewhere.

@@ -136,16 +136,13 @@ class FaceDetector final : public Detector {
   // Loads what Detect(image, options_) needs, so that a bad model file or
   // bad tuning fails Create() rather than the first call.
   Status LoadDefaults() const {
-    const SsdPreset preset = SsdPresetFor(options_);
-    const bool ensemble = options_.models == DetectorModels::kEnsemble;
-    if (options_.models == DetectorModels::kCrowdNet ||
-        (ensemble && preset.partner == DetectorModels::kCrowdNet)) {
+    const EnsemblePreset preset = EnsemblePresetFor(options_);
+    if (preset.crowdnet.has_value()) {
       FACEVEIL_RETURN_IF_ERROR(crowdnet_.Get().status());
     }
     // A BlazeFace model file the caller named is checked now even when
     // this mode's ensemble does not run BlazeFace.
-    if (options_.models == DetectorModels::kBlazeFace ||
-        (ensemble && preset.partner == DetectorModels::kBlazeFace) ||
+    if (preset.blazeface.has_value() ||
         (options_.models != DetectorModels::kSsd &&
          !options_.model_file.empty())) {
       Result<const BlazeFace*> net = blazeface_.Get();
@@ -153,7 +150,7 @@ class FaceDetector final : public Detector {
       MultiScaleOptions multiscale;
       FACEVEIL_RETURN_IF_ERROR(BlazeFacePasses(**net, options_, &multiscale));
     }
-    if (preset.runs()) return ssd_.Get().status();
+    if (preset.ssd_runs()) return ssd_.Get().status();
     return Status::Ok();
   }
 
@@ -186,59 +183,71 @@ class FaceDetector final : public Detector {
   Result<std::vector<Face>> DetectChecked(const cv::Mat& image,
                                           const DetectOptions& o) const {
     const float threshold = ScoreThreshold(o);
-    if (o.models == DetectorModels::kCrowdNet) {
-      return DetectCrowdNet(image, o, threshold);
+    const EnsemblePreset preset = EnsemblePresetFor(o);
+    const int parts = preset.models();
+    const bool merge = parts > 1;
+    using Calibration = EnsemblePreset::Calibration;
+    // The most the other models' votes can add to one model's face.
+    float all_votes = 0;
+    if (preset.crowdnet)
+      all_votes += preset.crowdnet_merge.agreement_logit_bonus;
+    if (preset.blazeface) {
+      all_votes += preset.blazeface_merge.agreement_logit_bonus;
     }
-    const SsdPreset ssd_preset = SsdPresetFor(o);
-    const bool ensemble = o.models == DetectorModels::kEnsemble;
-    // The SSD's partner in the ensemble (or BlazeFace alone).
-    const bool use_partner = o.models == DetectorModels::kBlazeFace || ensemble;
-    const bool partner_is_crowdnet =
-        ensemble && ssd_preset.partner == DetectorModels::kCrowdNet;
-    const bool use_ssd = ssd_preset.runs();
-    const bool merge = use_partner && use_ssd;
-    // How far below the threshold (in logit) a candidate may score and
-    // still pass after the bonus for both models agreeing.
-    const float headroom =
-        std::max(0.0f, ssd_preset.merge.agreement_logit_bonus);
-    std::vector<Face> partner_faces, ssd_faces;
-    const int parts = merge ? 2 : 1;
-    if (use_partner) {
-      // Each model keeps what can still reach the threshold once its
-      // offset and the agreement bonus are applied.
-      const float min_score =
-          merge ? std::min(ShiftScore(threshold,
-                                      -ssd_preset.merge.blazeface_logit_offset -
-                                          headroom),
-                           MemberFloor(ssd_preset.merge))
-                : threshold;
-      WorkPart(0, parts);
-      DetectOptions partner = o;
-      if (ensemble) partner.mode = ssd_preset.partner_mode;
-      Result<std::vector<Face>> found =
-          partner_is_crowdnet ? DetectCrowdNet(image, partner, min_score)
-                              : DetectBlazeFace(image, partner, min_score);
-      if (!found.ok()) return found.status();
-      partner_faces = std::move(found).value();
+    if (preset.ssd_runs()) all_votes += preset.ssd_merge.agreement_logit_bonus;
+    // Each model keeps what can still reach the threshold once its offset
+    // and the others' votes are applied (and the floor a preset measured
+    // with).
+    const auto min_score = [&](const Calibration& c) {
+      const float headroom =
+          std::max(0.0f, all_votes - c.agreement_logit_bonus);
+      return merge ? std::min(ShiftScore(threshold, -c.logit_offset - headroom),
+                              MemberFloor(preset.merge))
+                   : threshold;
+    };
+    // Each model's faces and calibration, in the merge's member order.
+    std::vector<std::vector<Face>> found;
+    std::vector<Calibration> calibrations;
+    const auto keep = [&](Result<std::vector<Face>> faces,
+                          const Calibration& c) -> Status {
+      if (!faces.ok()) return faces.status();
+      found.push_back(std::move(faces).value());
+      calibrations.push_back(c);
+      return Status::Ok();
+    };
+    if (preset.crowdnet.has_value()) {
+      WorkPart(static_cast<int>(found.size()), parts);
+      DetectOptions member = o;
+      member.mode = *preset.crowdnet;
+      FACEVEIL_RETURN_IF_ERROR(
+          keep(DetectCrowdNet(image, member, min_score(preset.crowdnet_merge)),
+               preset.crowdnet_merge));
     }
-    if (use_ssd) {
-      const float min_score =
-          merge ? std::min(
-                      ShiftScore(threshold,
-                                 -ssd_preset.merge.ssd_logit_offset - headroom),
-                      MemberFloor(ssd_preset.merge))
-                : threshold;
+    if (preset.blazeface.has_value()) {
+      WorkPart(static_cast<int>(found.size()), parts);
+      DetectOptions member = o;
+      member.mode = *preset.blazeface;
+      FACEVEIL_RETURN_IF_ERROR(keep(
+          DetectBlazeFace(image, member, min_score(preset.blazeface_merge)),
+          preset.blazeface_merge));
+    }
+    if (preset.ssd_runs()) {
       Result<const ssd::SsdMobileNet*> net = ssd_.Get();
       if (!net.ok()) return net.status();
-      WorkPart(parts - 1, parts);
-      Result<std::vector<Face>> found = ssd::DetectPasses(
-          **net, image, ssd_preset.passes, min_score, o.nms_iou_threshold);
-      if (!found.ok()) return found.status();
-      ssd_faces = std::move(found).value();
+      WorkPart(static_cast<int>(found.size()), parts);
+      FACEVEIL_RETURN_IF_ERROR(keep(
+          ssd::DetectPasses(**net, image, preset.ssd,
+                            min_score(preset.ssd_merge), o.nms_iou_threshold),
+          preset.ssd_merge));
     }
-    if (!merge) return use_partner ? partner_faces : ssd_faces;
+    if (!merge) return found.empty() ? std::vector<Face>() : found.front();
+    std::vector<EnsembleMember> members;
+    for (size_t i = 0; i < found.size(); ++i) {
+      members.push_back({found[i], calibrations[i].logit_offset,
+                         calibrations[i].agreement_logit_bonus});
+    }
     std::vector<Face> faces;
-    for (Face& f : MergeEnsemble(partner_faces, ssd_faces, ssd_preset.merge)) {
+    for (Face& f : MergeEnsemble(members, preset.merge)) {
       if (f.score >= threshold) faces.push_back(f);
     }
     return faces;

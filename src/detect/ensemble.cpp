@@ -6,52 +6,51 @@
 #include "detect/multiscale.h"
 
 namespace faceveil {
-std::vector<Face> MergeEnsemble(const std::vector<Face>& blazeface,
-                                const std::vector<Face>& ssd,
+
+std::vector<Face> MergeEnsemble(std::span<const EnsembleMember> members,
                                 const EnsembleOptions& options) {
-  // Calibrated scores; the first blazeface.size() are BlazeFace's.
+  // Calibrated scores of every member's faces, and which member each is.
   std::vector<Face> all;
-  all.reserve(blazeface.size() + ssd.size());
-  for (const Face& f : blazeface) {
-    all.push_back(f);
-    all.back().score = ShiftScore(f.score, options.blazeface_logit_offset);
+  std::vector<int> member_of;
+  for (size_t m = 0; m < members.size(); ++m) {
+    for (const Face& f : members[m].faces) {
+      all.push_back(f);
+      all.back().score = ShiftScore(f.score, members[m].logit_offset);
+      member_of.push_back(static_cast<int>(m));
+    }
   }
-  for (const Face& f : ssd) {
-    all.push_back(f);
-    all.back().score = ShiftScore(f.score, options.ssd_logit_offset);
-  }
-  const auto from_blazeface = [&](int i) {
-    return static_cast<size_t>(i) < blazeface.size();
-  };
   std::vector<Face> out;
+  std::vector<bool> seen(members.size());
   for (const std::vector<int>& group :
        GroupOverlapping(all, options.iou_threshold)) {
     WeightedFaceMean box, keypoints;
-    bool any_blazeface = false;
-    bool any_ssd = false;
+    bool any_keypoints = false;
+    float votes = 0;
+    seen.assign(members.size(), false);
+    seen[member_of[group.front()]] = true;  // the lead's model
     for (int i : group) {
       box.Add(all[i]);
-      if (from_blazeface(i)) {
+      if (all[i].has_keypoints) {
         keypoints.Add(all[i]);
-        any_blazeface = true;
-      } else {
-        any_ssd = true;
+        any_keypoints = true;
+      }
+      if (!seen[member_of[i]]) {
+        seen[member_of[i]] = true;
+        votes += members[member_of[i]].agreement_logit_bonus;
       }
     }
-    // The box is the mean of every member; keypoints come from BlazeFace
-    // members only (the SSD has none).
+    // The box is the mean of every candidate; keypoints come from the
+    // candidates that have them only.
     Face merged = all[group.front()];
     box.WriteTo(&merged);
     merged.keypoints = {};
-    merged.has_keypoints = any_blazeface;
-    if (any_blazeface) {
-      Face blazeface_mean;
-      keypoints.WriteTo(&blazeface_mean);
-      merged.keypoints = blazeface_mean.keypoints;
+    merged.has_keypoints = any_keypoints;
+    if (any_keypoints) {
+      Face with_keypoints;
+      keypoints.WriteTo(&with_keypoints);
+      merged.keypoints = with_keypoints.keypoints;
     }
-    if (any_blazeface && any_ssd) {
-      merged.score = ShiftScore(merged.score, options.agreement_logit_bonus);
-    }
+    if (votes != 0) merged.score = ShiftScore(merged.score, votes);
     out.push_back(merged);
   }
   return out;

@@ -73,50 +73,61 @@ MultiScaleOptions MultiScalePreset(const DetectOptions& options,
 // Measured on all 394 images of WIDER FACE val: each model's detections
 // saved at threshold 0.1 by `faceveil eval --save-detections`, merged
 // offline by eval/merge_sweep.cpp (this same MergeEnsemble) over a grid of
-// SSD logit offsets, agreement bonuses and thresholds; the setting kept has
-// the highest privacy recall at <= 1 false positive per image. A face both
-// models see gains the bonus in logit, so a lone detection needs a higher
-// score than an agreed one.
+// logit offsets, votes (EnsembleMember::agreement_logit_bonus) and
+// thresholds; the setting kept has the highest privacy recall at <= 1
+// false positive per image. A face several models see gains their votes in
+// logit, so a lone detection needs a higher score than an agreed one.
 //
-// Privacy recall at <= 1 FP/image (CrowdNet run v7, run v6 in brackets;
-// eval/results.md):
-//   single:   CrowdNet at 640 alone            0.500 [0.462]
+// Privacy recall at <= 1 FP/image (CrowdNet run v7; eval/results.md):
+//   single:   CrowdNet at 640 alone                          0.500
 //             (BlazeFace alone 0.162)
-//   fast:     CrowdNet at 1024 + SSD at 640    0.616 [0.605]
+//   fast:     CrowdNet at 1024 and 256 + SSD at 640          0.619
 //             (BlazeFace fast + SSD 640: 0.471)
-//   balanced: BlazeFace balanced + SSD at 1024  0.633
-//             (CrowdNet's own-resolution passes + SSD at 1024: 0.674
-//             offline [0.655]; CrowdNet at 1024 + SSD at 1024 [v5 0.668])
-//   thorough: BlazeFace thorough + SSD 1024 and tiles  0.715
-//             ([CrowdNet thorough + SSD thorough 0.698; all three merged
-//             0.725 for ~0.9 s more per photo: not worth it])
-// CrowdNet at 1024 costs ~45 ms of one core per 1024x768 photo, a third of
-// BlazeFace's 13 tiles and a tenth of its fast preset's time here. Privacy
-// first: balanced runs the SSD at full resolution despite its cost (~0.45 s of
-// CPU per 1024-px photo); fast takes 640 (~0.19 s).
-SsdPreset SsdPresetFor(const DetectOptions& o) {
-  SsdPreset p;
+//   balanced: CrowdNet balanced + BlazeFace balanced + SSD at 1024
+//             (votes 1 / 0.5 / 1, offsets +1 / 0 / 0)        0.685
+//             (BlazeFace + SSD, the default before: 0.633; CrowdNet + SSD
+//             0.674, but it lost blurred faces BlazeFace's tiles find on
+//             messi5.jpg, tests/detect/detector_test.cpp)
+//   thorough: CrowdNet balanced + BlazeFace thorough + SSD 1024 and tiles
+//             (votes 1 / 0.75 / 1, offsets +0.5 / 0 / +0.5)  0.726
+//             (BlazeFace + SSD before: 0.715; with CrowdNet thorough
+//             instead, run v6: 0.725 for ~0.9 s more per photo)
+// CrowdNet's balanced passes cost ~0.1 s of one core per 1024x768 photo, a
+// sixth of the rest. Privacy first: balanced runs the SSD at full
+// resolution despite its cost (~0.45 s of CPU per 1024-px photo); fast
+// takes 640 (~0.19 s).
+EnsemblePreset EnsemblePresetFor(const DetectOptions& o) {
+  EnsemblePreset p;
   p.merge.iou_threshold = o.nms_iou_threshold;
-  p.passes.whole_long_side = 0;
-  const bool ssd_only = o.models == DetectorModels::kSsd;
-  if (o.models == DetectorModels::kBlazeFace ||
-      o.models == DetectorModels::kCrowdNet) {
-    return p;
+  p.ssd.whole_long_side = 0;
+  switch (o.models) {
+    case DetectorModels::kCrowdNet:
+      p.crowdnet = o.mode;
+      return p;
+    case DetectorModels::kBlazeFace:
+      p.blazeface = o.mode;
+      return p;
+    case DetectorModels::kSsd:
+    case DetectorModels::kEnsemble:
+      break;
   }
-  p.partner = DetectorModels::kCrowdNet;
-  p.partner_mode = DetectionMode::kFast;
+  const bool ensemble = o.models == DetectorModels::kEnsemble;
   switch (o.mode) {
     case DetectionMode::kSingle:
       // One inference: CrowdNet alone, unless only the SSD runs.
-      p.partner_mode = DetectionMode::kSingle;
-      if (ssd_only) p.passes.whole_long_side = 512;
+      if (ensemble) {
+        p.crowdnet = DetectionMode::kSingle;
+      } else {
+        p.ssd.whole_long_side = 512;
+      }
       break;
     case DetectionMode::kFast:
       // The SSD at 640 is the weaker model: alone it needs 2 logits more
       // than CrowdNet to count, agreeing it adds evidence.
-      p.passes.whole_long_side = 640;
-      p.merge.ssd_logit_offset = -2.0f;
-      p.merge.agreement_logit_bonus = 0.5f;
+      if (ensemble) p.crowdnet = DetectionMode::kFast;
+      p.ssd.whole_long_side = 640;
+      p.ssd_merge = {.logit_offset = -2.0f, .agreement_logit_bonus = 0.5f};
+      p.crowdnet_merge.agreement_logit_bonus = 0.5f;
       // As measured: a weak SSD box agreeing with CrowdNet lifts the face
       // (run v5: without it recall 0.523 at 0.47 FP/image instead of
       // 0.606 at 0.96; run v6 with it: 0.605 at 0.96).
@@ -124,29 +135,44 @@ SsdPreset SsdPresetFor(const DetectOptions& o) {
       break;
     case DetectionMode::kBalanced:
     case DetectionMode::kThorough:
-      // BlazeFace's tiles with the SSD at full resolution up to 1024
-      // (larger photos are shrunk, bounding the cost); thorough adds the
+      // All three: CrowdNet's own-resolution passes, BlazeFace's tiles and
+      // the SSD at full resolution up to 1024 (larger photos are shrunk,
+      // bounding the cost); thorough adds BlazeFace's finer tiles and the
       // SSD's 2x2 tiles enlarged 1.6x (faces under ~16 px are found only
-      // when enlarged). CrowdNet + SSD measures better in balanced (run v7:
-      // 0.674 vs 0.633) but still loses three blurred spectators BlazeFace's
-      // tiles find on messi5.jpg (tests/detect/detector_test.cpp) and the
-      // keypoints: not yet the default.
-      p.partner = DetectorModels::kBlazeFace;
-      p.partner_mode = o.mode;
-      p.passes.whole_long_side = 1024;
-      p.passes.tiles = o.mode == DetectionMode::kThorough;
-      p.merge.ssd_logit_offset = -0.25f;
-      p.merge.agreement_logit_bonus = 1.5f;
+      // when enlarged). Offsets as measured, shifted so that BlazeFace's
+      // is 0 (the threshold absorbs a common shift): the merge keeps
+      // every face BlazeFace alone finds at the same threshold.
+      if (ensemble) {
+        p.crowdnet = DetectionMode::kBalanced;
+        p.blazeface = o.mode;
+      }
+      p.ssd.whole_long_side = 1024;
+      p.ssd.tiles = o.mode == DetectionMode::kThorough;
+      if (o.mode == DetectionMode::kBalanced) {
+        p.crowdnet_merge = {.logit_offset = 1.0f, .agreement_logit_bonus = 1};
+        p.blazeface_merge.agreement_logit_bonus = 0.5f;
+        p.ssd_merge = {.logit_offset = 0, .agreement_logit_bonus = 1};
+      } else {
+        p.crowdnet_merge = {.logit_offset = 0.5f, .agreement_logit_bonus = 1};
+        p.blazeface_merge.agreement_logit_bonus = 0.75f;
+        p.ssd_merge = {.logit_offset = 0.5f, .agreement_logit_bonus = 1};
+      }
+      // Measured on detections saved at 0.1: weak candidates still vote.
+      p.merge.member_floor = 0.1f;
       break;
   }
-  // Tuning measures BlazeFace's passes (`faceveil eval --tune`): with it,
-  // BlazeFace is the SSD's partner in every mode.
-  if (!o.tuning.empty()) {
-    p.partner = DetectorModels::kBlazeFace;
-    p.partner_mode = o.mode;
+  // Tuning measures BlazeFace's passes (`faceveil eval --tune`): where the
+  // mode's ensemble has no BlazeFace, it takes CrowdNet's place and
+  // calibration.
+  if (ensemble && !o.tuning.empty() && !p.blazeface.has_value()) {
+    p.crowdnet.reset();
+    p.blazeface = o.mode;
+    p.blazeface_merge = p.crowdnet_merge;
+    p.crowdnet_merge = {};
   }
-  if (o.ssd_long_side > 0 && p.runs())
-    p.passes.whole_long_side = o.ssd_long_side;
+  if (o.ssd_long_side > 0 && p.ssd_runs()) {
+    p.ssd.whole_long_side = o.ssd_long_side;
+  }
   return p;
 }
 
@@ -161,10 +187,15 @@ crowdnet::PassOptions CrowdNetPresetFor(const DetectOptions& o) {
       p.max_long_side = 640;  // one inference, faces >= ~16 px at 1024
       break;
     case DetectionMode::kFast:
-      // One inference at up to 1024 px: the halved copy found no more of
-      // the faces >= 64 px on WIDER val (recall 0.795 vs 0.798).
+      // Up to 1024 px, then a quarter-size copy (1/16 of the cost) for
+      // faces filling most of the photo, larger than any the network saw
+      // in training: at 1024 alone it boxed only a part of them. Run v7 on
+      // WIDER val at 0.41: faces >= 64 px 0.827 -> 0.858, all 0.575 ->
+      // 0.580 at 0.92 -> 0.94 FP/image; the halved level too (512 + 256)
+      // gave 0.865 for +25% time.
       p.max_long_side = 1024;
-      p.min_long_side = 0;
+      p.min_long_side = 512;
+      p.level_ratio = 4;
       break;
     case DetectionMode::kBalanced:
       break;  // the photo's own pixels, tiled above 4 MP, and halved

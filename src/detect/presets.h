@@ -5,6 +5,8 @@
 #ifndef FACEVEIL_DETECT_PRESETS_H_
 #define FACEVEIL_DETECT_PRESETS_H_
 
+#include <optional>
+
 #include "crowdnet/passes.h"
 #include "detect/blazeface.h"
 #include "detect/ensemble.h"
@@ -24,21 +26,38 @@ MultiScaleOptions MultiScalePreset(const DetectOptions& options,
 // about one false positive per image on WIDER FACE val (eval/results.md).
 float PresetScoreThreshold(DetectionMode mode);
 
-// The SSD's passes and the ensemble's members and calibration for one mode.
-struct SsdPreset {
-  ssd::PassOptions passes;
-  // The ensemble's other member, kBlazeFace or kCrowdNet (in the first slot
-  // of MergeEnsemble: merge.blazeface_logit_offset is its offset); its
-  // passes are its own preset for `partner_mode`.
-  DetectorModels partner = DetectorModels::kBlazeFace;
-  DetectionMode partner_mode = DetectionMode::kBalanced;
+// Which models run for one DetectOptions, with which passes, and how their
+// scores merge (detect/ensemble.h). A model runs when its entry is set;
+// CrowdNet's and BlazeFace's passes are their own presets for the mode given
+// (CrowdNetPresetFor, MultiScalePreset).
+struct EnsemblePreset {
+  std::optional<DetectionMode> crowdnet;
+  std::optional<DetectionMode> blazeface;
+  // The SSD's passes: none when whole_long_side is 0 and tiles is false.
+  ssd::PassOptions ssd;
+  // Each model's calibration in the merge: EnsembleMember's logit_offset
+  // and agreement_logit_bonus (its vote). BlazeFace's offset stays 0 where
+  // it runs, so the merge only adds faces to BlazeFace's own at the same
+  // threshold and raises the scores of faces others also saw.
+  struct Calibration {
+    float logit_offset = 0;
+    float agreement_logit_bonus = 0;
+  };
+  Calibration crowdnet_merge;
+  Calibration blazeface_merge;
+  Calibration ssd_merge;
   EnsembleOptions merge;
-  bool runs() const { return passes.whole_long_side > 0 || passes.tiles; }
+
+  bool ssd_runs() const { return ssd.whole_long_side > 0 || ssd.tiles; }
+  // How many models run (1: no merge, the model's own faces).
+  int models() const {
+    return crowdnet.has_value() + blazeface.has_value() + ssd_runs();
+  }
 };
 
-// What the SSD runs for `options` (nothing for kBlazeFace, kCrowdNet and a
-// kSingle ensemble) and which model the ensemble merges it with, and how.
-SsdPreset SsdPresetFor(const DetectOptions& options);
+// The models behind `options.models` and `options.mode`: one model alone
+// for kCrowdNet, kBlazeFace and kSsd, the measured merge for kEnsemble.
+EnsemblePreset EnsemblePresetFor(const DetectOptions& options);
 
 // CrowdNet's passes for `options.mode`.
 crowdnet::PassOptions CrowdNetPresetFor(const DetectOptions& options);

@@ -29,7 +29,7 @@ float CrowdNetThreshold(DetectionMode mode) {
   return 0.4f;
 }
 
-// The SSD alone, with its passes of SsdPresetFor(). Measured on all of
+// The SSD alone, with its passes of EnsemblePresetFor(). Measured on all of
 // WIDER val (as the ensemble's calibration, detect/presets.cpp): the
 // highest privacy recall at <= 1 false positive per image. The SSD alone in
 // single mode (512 px) is not measured: face-api's own default, 0.5.
@@ -47,21 +47,21 @@ float SsdThreshold(DetectionMode mode) {
   return 0.5f;
 }
 
-// The ensemble (the SSD and its partner, CrowdNet or BlazeFace, merged with
-// SsdPresetFor()'s calibration), measured as the SSD's thresholds above by
-// eval/merge_sweep.cpp on the saved detections.
+// The ensemble (its models merged with EnsemblePresetFor()'s calibration),
+// measured as the SSD's thresholds above by eval/merge_sweep.cpp on the
+// saved detections.
 float EnsembleThreshold(DetectionMode mode) {
   switch (mode) {
     case DetectionMode::kSingle:  // CrowdNet alone
       return CrowdNetThreshold(mode);
-    case DetectionMode::kFast:  // recall 0.616 at 0.94 FP/image (v6 0.605)
+    case DetectionMode::kFast:  // recall 0.619 at 0.94 FP/image
       return 0.46f;
-    case DetectionMode::kThorough:  // recall 0.710 at 0.94, AP Hard 0.728
-      return 0.71f;
-    case DetectionMode::kBalanced:  // 0.632 at 0.95
-      return 0.625f;
+    case DetectionMode::kThorough:  // 0.725 at 0.95 (BlazeFace + SSD 0.710)
+      return 0.87f;
+    case DetectionMode::kBalanced:  // 0.686 at 0.98 (BlazeFace + SSD 0.632)
+      return 0.84f;
   }
-  return 0.625f;
+  return 0.84f;
 }
 
 }  // namespace

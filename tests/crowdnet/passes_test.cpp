@@ -45,6 +45,23 @@ TEST(CrowdNetPassesTest, AnEnlargedFirstLevelLeavesTheOwnPixelsLevelWhole) {
   EXPECT_EQ(passes[1].min_face, 0.0f);
 }
 
+// The fast mode's plan: the photo at 1024, then straight to a quarter
+// (faces filling the photo), not the halved level in between.
+TEST(CrowdNetPassesTest, LevelRatioSkipsToASmallerCopy) {
+  PassOptions o;
+  o.max_long_side = 1024;
+  o.min_long_side = 512;
+  o.level_ratio = 4;
+  const std::vector<Pass> passes = PlanPasses({2048, 1536}, o);
+  ASSERT_EQ(passes.size(), 2u);
+  EXPECT_FLOAT_EQ(passes[0].scale, 0.5f);
+  EXPECT_EQ(Scaled(passes[1]), cv::Size(256, 192));
+  EXPECT_EQ(passes[0].min_face, 0.0f);
+  EXPECT_EQ(passes[1].min_face, o.coarse_min_face);
+  o.level_ratio = 1;  // would never get smaller
+  EXPECT_TRUE(PlanPasses({2048, 1536}, o).empty());
+}
+
 TEST(CrowdNetPassesTest, LargePhotoIsTiledAtFullResolutionWithinBudget) {
   const cv::Size image(6000, 4000);  // 24 MP
   const PassOptions o;
