@@ -40,10 +40,11 @@ Result<ModelKind> ParseModelKind(const std::string& name);
 // slower modes also look at overlapping tiles of the image at finer scales
 // and merge what they find. CrowdNet and the SSD look at the photo itself,
 // up to a size per mode. The ensemble per mode (src/detect/presets.cpp):
-// single CrowdNet alone at 640 px; fast CrowdNet at 1024 + the SSD at 640;
-// balanced BlazeFace's tiles + the SSD at 1024; thorough BlazeFace's
-// thorough tiles + the SSD at 1024 and on enlarged tiles. Figures per mode:
-// eval/results.md.
+// single CrowdNet alone at 640 px; fast CrowdNet at 1024 (and a quarter
+// size) + the SSD at 640; balanced CrowdNet at the photo's own resolution
+// (and halved) + BlazeFace's tiles + the SSD at 1024; thorough the same
+// CrowdNet + BlazeFace's thorough tiles + the SSD at 1024 and on enlarged
+// tiles. Figures per mode: eval/results.md.
 enum class DetectionMode {
   kSingle,    // whole image only, one inference
   kFast,      // BlazeFace: whole image plus 2x2 tiles (faces >= ~2.5% of
@@ -64,12 +65,12 @@ Result<DetectionMode> ParseDetectionMode(const std::string& name);
 // turned faces BlazeFace misses but costs far more (one 1024x768 pass is
 // about 0.5 s on one core; bench/ssd_bench.cpp). Figures: eval/results.md.
 enum class DetectorModels {
-  kEnsemble,   // the SSD with CrowdNet (single, fast) or BlazeFace
-               // (balanced, thorough), merged with per-model calibration
+  kEnsemble,   // CrowdNet with the SSD (fast) and BlazeFace (balanced,
+               // thorough), merged with per-model calibration
   kBlazeFace,  // BlazeFace only (the multi-scale tiling of DetectionMode)
   kSsd,        // the SSD only (its passes for the DetectionMode)
-  kCrowdNet,   // faceveil's own detector (docs/CROWDNET.md): one pass at the
-               // photo's own resolution finds faces down to ~10 px
+  kCrowdNet,   // faceveil's own detector (docs/CROWDNET.md): at the
+               // photo's own resolution it finds faces down to ~10 px
 };
 
 // "ensemble", "blazeface", "ssd", "crowdnet".
@@ -104,9 +105,9 @@ struct DetectOptions {
 
   // Which networks run; see DetectorModels. The ensemble finds the most
   // faces (eval/results.md) and is the default for photos; the CLI runs
-  // video key frames with BlazeFace alone unless told otherwise (the SSD
-  // would cost every key frame ~0.5 s). A kSingle ensemble is CrowdNet
-  // alone; kSsd in kSingle is one SSD pass at 512, face-api's own.
+  // video key frames with CrowdNet alone in kFast unless told otherwise
+  // (the SSD would cost every key frame ~0.2-0.5 s). A kSingle ensemble is
+  // CrowdNet alone; kSsd in kSingle is one SSD pass at 512, face-api's own.
   // A network the Detector has not loaded yet is loaded by the first call
   // that needs it, once.
   DetectorModels models = DetectorModels::kEnsemble;

@@ -189,21 +189,24 @@ class FaceDetector final : public Detector {
     using Calibration = EnsemblePreset::Calibration;
     // The most the other models' votes can add to one model's face.
     float all_votes = 0;
-    if (preset.crowdnet)
+    if (preset.crowdnet) {
       all_votes += preset.crowdnet_merge.agreement_logit_bonus;
+    }
     if (preset.blazeface) {
       all_votes += preset.blazeface_merge.agreement_logit_bonus;
     }
     if (preset.ssd_runs()) all_votes += preset.ssd_merge.agreement_logit_bonus;
-    // Each model keeps what can still reach the threshold once its offset
-    // and the others' votes are applied (and the floor a preset measured
-    // with).
+    // Alone, a model keeps what passes the threshold. Merged, a preset
+    // measured on detections saved at member_floor runs as measured: every
+    // candidate down to the floor enters, none below it. Without a floor
+    // each model keeps what can still reach the threshold once its offset
+    // and the others' votes are applied.
     const auto min_score = [&](const Calibration& c) {
+      if (!merge) return threshold;
+      if (preset.merge.member_floor > 0) return preset.merge.member_floor;
       const float headroom =
           std::max(0.0f, all_votes - c.agreement_logit_bonus);
-      return merge ? std::min(ShiftScore(threshold, -c.logit_offset - headroom),
-                              MemberFloor(preset.merge))
-                   : threshold;
+      return ShiftScore(threshold, -c.logit_offset - headroom);
     };
     // Each model's faces and calibration, in the merge's member order.
     std::vector<std::vector<Face>> found;
@@ -251,11 +254,6 @@ class FaceDetector final : public Detector {
       if (f.score >= threshold) faces.push_back(f);
     }
     return faces;
-  }
-
-  // EnsembleOptions::member_floor, 1 (no floor) when unset.
-  static float MemberFloor(const EnsembleOptions& merge) {
-    return merge.member_floor > 0 ? merge.member_floor : 1.0f;
   }
 
   Result<std::vector<Face>> DetectCrowdNet(const cv::Mat& image,

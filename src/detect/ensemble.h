@@ -31,12 +31,14 @@ struct EnsembleMember {
 struct EnsembleOptions {
   // Candidates overlapping the group's best by more than this IoU join it.
   float iou_threshold = 0.3f;
-  // The lowest raw score a candidate of any model enters the merge with.
-  // 0: each model keeps only what could reach the threshold on its own
-  // once its offset and the other models' votes are applied (cheapest). A
-  // weaker member still gives its group its vote, so a preset
-  // calibrated on detections saved at 0.1 (eval/merge_sweep.cpp) sets 0.1
-  // here to run as it was measured.
+  // > 0: the raw score from which every model's candidates enter the
+  // merge, whatever the threshold. A weak candidate still gives its group
+  // its model's vote, so a preset calibrated on detections saved at 0.1
+  // (eval/merge_sweep.cpp) sets 0.1 here to run as it was measured, at its
+  // threshold and at any other (a low threshold also costs no more than
+  // the floor allows). 0: each model keeps only what could reach the
+  // threshold on its own once its offset and the other models' votes are
+  // applied.
   float member_floor = 0;
 };
 

@@ -84,12 +84,12 @@ MultiScaleOptions MultiScalePreset(const DetectOptions& options,
 //   fast:     CrowdNet at 1024 and 256 + SSD at 640          0.619
 //             (BlazeFace fast + SSD 640: 0.471)
 //   balanced: CrowdNet balanced + BlazeFace balanced + SSD at 1024
-//             (votes 1 / 0.5 / 1, offsets +1 / 0 / 0)        0.685
+//             (votes 1 / 0.5 / 1, offsets +1 / 0 / 0)        0.686
 //             (BlazeFace + SSD, the default before: 0.633; CrowdNet + SSD
 //             0.674, but it lost blurred faces BlazeFace's tiles find on
 //             messi5.jpg, tests/detect/detector_test.cpp)
 //   thorough: CrowdNet balanced + BlazeFace thorough + SSD 1024 and tiles
-//             (votes 1 / 0.75 / 1, offsets +0.5 / 0 / +0.5)  0.726
+//             (votes 1 / 0.75 / 1, offsets +0.5 / 0 / +0.5)  0.725
 //             (BlazeFace + SSD before: 0.715; with CrowdNet thorough
 //             instead, run v6: 0.725 for ~0.9 s more per photo)
 // CrowdNet's balanced passes cost ~0.1 s of one core per 1024x768 photo, a

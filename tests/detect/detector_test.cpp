@@ -12,6 +12,8 @@
 #include <fstream>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <optional>
+#include <string>
 #include <thread>
 
 #include "base/nms.h"
@@ -327,46 +329,100 @@ TEST(EnsembleDetectorTest, BlazeFaceFacesKeepKeypointsInTheReport) {
   EXPECT_TRUE((*back)[0].has_keypoints);
 }
 
-// The fast ensemble runs as it was measured (eval/merge_sweep.cpp on both
-// models' detections saved at 0.1): CrowdNet's and the SSD's candidates down
-// to 0.1 enter the merge, so a weak SSD box agreeing with CrowdNet still
-// lifts the face. Before EnsembleOptions::member_floor each model kept only
-// what could pass on its own: WIDER val recall 0.523 instead of 0.606.
-TEST(EnsembleDetectorTest, FastEnsembleEqualsTheMeasuredMerge) {
+// Each model of `preset` alone at `threshold` (as `faceveil eval
+// --save-detections` saves them), in the merge's member order.
+std::vector<std::vector<Face>> MembersAlone(const Detector& detector,
+                                            const cv::Mat& image,
+                                            const EnsemblePreset& preset,
+                                            float threshold) {
+  std::vector<std::vector<Face>> out;
+  DetectOptions alone;
+  alone.score_threshold = threshold;
+  const auto run = [&](DetectorModels models, DetectionMode mode) {
+    alone.models = models;
+    alone.mode = mode;
+    Result<std::vector<Face>> faces = detector.Detect(image, alone);
+    EXPECT_TRUE(faces.ok()) << faces.status().ToString();
+    out.push_back(faces.ok() ? *faces : std::vector<Face>());
+  };
+  if (preset.crowdnet) run(DetectorModels::kCrowdNet, *preset.crowdnet);
+  if (preset.blazeface) run(DetectorModels::kBlazeFace, *preset.blazeface);
+  // The SSD's passes follow the mode (kSsd alone runs the same ones).
+  if (preset.ssd_runs()) run(DetectorModels::kSsd, alone.mode);
+  return out;
+}
+
+// The ensembles run as they were measured (eval/merge_sweep.cpp on each
+// model's detections saved at 0.1): every model's candidates down to 0.1
+// enter the merge, so a weak box agreeing with another model still lifts
+// the face, and none below 0.1, whatever the threshold. Before
+// EnsembleOptions::member_floor each model kept only what could pass on its
+// own (fast: WIDER val recall 0.523 instead of 0.606); with the floor a
+// minimum, a low threshold let BlazeFace's candidates down to 0.015 in
+// (the balanced AP pass ran ~5x slower than measured, on other faces).
+struct MeasuredCase {
+  DetectionMode mode;
+  std::optional<float> threshold;  // unset: the mode's default
+};
+
+void PrintTo(const MeasuredCase& c, std::ostream* os) {
+  *os << DetectionModeName(c.mode) << " at "
+      << (c.threshold ? std::to_string(*c.threshold) : "its default");
+}
+
+class MeasuredMergeTest : public ::testing::TestWithParam<MeasuredCase> {};
+
+TEST_P(MeasuredMergeTest, EnsembleEqualsTheMeasuredMerge) {
   const cv::Mat image = Load("messi5.jpg");
   ASSERT_FALSE(image.empty());
   DetectorOptions o;
-  o.mode = DetectionMode::kFast;
+  o.mode = GetParam().mode;
+  o.score_threshold = GetParam().threshold;
   auto detector = Detector::Create(o);
   ASSERT_TRUE(detector.ok()) << detector.status().ToString();
   const float threshold = ScoreThreshold(o);
   auto product = (*detector)->Detect(image);
-  DetectOptions saved = o;
-  saved.score_threshold = 0.1f;
-  saved.models = DetectorModels::kCrowdNet;
-  auto crowdnet = (*detector)->Detect(image, saved);
-  saved.models = DetectorModels::kSsd;
-  auto ssd = (*detector)->Detect(image, saved);
-  ASSERT_TRUE(product.ok() && crowdnet.ok() && ssd.ok());
+  ASSERT_TRUE(product.ok());
   const EnsemblePreset preset = EnsemblePresetFor(o);
-  const EnsembleMember members[] = {
-      {*crowdnet, preset.crowdnet_merge.logit_offset,
-       preset.crowdnet_merge.agreement_logit_bonus},
-      {*ssd, preset.ssd_merge.logit_offset,
-       preset.ssd_merge.agreement_logit_bonus}};
+  ASSERT_GE(preset.models(), 2);
+  ASSERT_FLOAT_EQ(preset.merge.member_floor, 0.1f);
+  const std::vector<std::vector<Face>> alone =
+      MembersAlone(**detector, image, preset, 0.1f);
+  std::vector<EnsembleMember> members;
+  std::vector<EnsemblePreset::Calibration> calibrations;
+  if (preset.crowdnet) calibrations.push_back(preset.crowdnet_merge);
+  if (preset.blazeface) calibrations.push_back(preset.blazeface_merge);
+  if (preset.ssd_runs()) calibrations.push_back(preset.ssd_merge);
+  ASSERT_EQ(alone.size(), calibrations.size());
+  for (size_t i = 0; i < alone.size(); ++i) {
+    members.push_back({alone[i], calibrations[i].logit_offset,
+                       calibrations[i].agreement_logit_bonus});
+  }
   std::vector<Face> measured;
   for (const Face& f : MergeEnsemble(members, preset.merge)) {
     if (f.score >= threshold) measured.push_back(f);
   }
+  ASSERT_FALSE(measured.empty());
   ASSERT_EQ(product->size(), measured.size());
-  // Neither model has keypoints, so no face claims any (the report showed
-  // six at (0, 0) when the first member's faces were taken to have them).
-  for (const Face& f : *product) EXPECT_FALSE(f.has_keypoints);
   for (size_t i = 0; i < measured.size(); ++i) {
     EXPECT_NEAR((*product)[i].box.x, measured[i].box.x, 1e-3);
     EXPECT_NEAR((*product)[i].score, measured[i].score, 1e-5);
+    EXPECT_EQ((*product)[i].has_keypoints, measured[i].has_keypoints);
+    // Only BlazeFace has keypoints (the fast ensemble's faces showed six
+    // at (0, 0) when the first member's faces were taken to have them).
+    if (!preset.blazeface) EXPECT_FALSE((*product)[i].has_keypoints);
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(
+    Modes, MeasuredMergeTest,
+    ::testing::Values(MeasuredCase{DetectionMode::kFast, std::nullopt},
+                      MeasuredCase{DetectionMode::kBalanced, std::nullopt},
+                      MeasuredCase{DetectionMode::kBalanced, 0.1f}),
+    [](const ::testing::TestParamInfo<MeasuredCase>& info) {
+      return std::string(DetectionModeName(info.param.mode)) +
+             (info.param.threshold ? "_at_0_1" : "_default");
+    });
 
 // One inference: a single-mode ensemble is CrowdNet alone (CrowdNet at 640
 // px finds 0.500 (run v7) of WIDER val's faces where BlazeFace's whole-image
