@@ -154,7 +154,8 @@ int main(int argc, char** argv) {
   if (files.size() < 3 || files.size() > 4) {
     std::fprintf(stderr,
                  "usage: %s GT.tsv A.jsonl B.jsonl [C.jsonl] "
-                 "[--out=OUT.jsonl] [--b=LIST] [--c=LIST] [--bonus=LIST]\n",
+                 "[--out=OUT.jsonl] [--b=LIST] [--c=LIST] [--bonus=LIST] "
+                 "[--vote-a=LIST] [--vote-b=LIST] [--vote-c=LIST]\n",
                  argv[0]);
     return 2;
   }
