@@ -187,15 +187,12 @@ class FaceDetector final : public Detector {
     const int parts = preset.models();
     const bool merge = parts > 1;
     using Calibration = EnsemblePreset::Calibration;
+    const std::vector<Calibration> calibrations = preset.member_calibrations();
     // The most the other models' votes can add to one model's face.
     float all_votes = 0;
-    if (preset.crowdnet) {
-      all_votes += preset.crowdnet_merge.agreement_logit_bonus;
+    for (const Calibration& c : calibrations) {
+      all_votes += c.agreement_logit_bonus;
     }
-    if (preset.blazeface) {
-      all_votes += preset.blazeface_merge.agreement_logit_bonus;
-    }
-    if (preset.ssd_runs()) all_votes += preset.ssd_merge.agreement_logit_bonus;
     // Alone, a model keeps what passes the threshold. Merged, a preset
     // measured on detections saved at member_floor runs as measured: every
     // candidate down to the floor enters, none below it. Without a floor
@@ -208,31 +205,26 @@ class FaceDetector final : public Detector {
           std::max(0.0f, all_votes - c.agreement_logit_bonus);
       return ShiftScore(threshold, -c.logit_offset - headroom);
     };
-    // Each model's faces and calibration, in the merge's member order.
+    // Each model's faces, in the merge's member order (as calibrations).
     std::vector<std::vector<Face>> found;
-    std::vector<Calibration> calibrations;
-    const auto keep = [&](Result<std::vector<Face>> faces,
-                          const Calibration& c) -> Status {
+    const auto keep = [&](Result<std::vector<Face>> faces) -> Status {
       if (!faces.ok()) return faces.status();
       found.push_back(std::move(faces).value());
-      calibrations.push_back(c);
       return Status::Ok();
     };
     if (preset.crowdnet.has_value()) {
       WorkPart(static_cast<int>(found.size()), parts);
       DetectOptions member = o;
       member.mode = *preset.crowdnet;
-      FACEVEIL_RETURN_IF_ERROR(
-          keep(DetectCrowdNet(image, member, min_score(preset.crowdnet_merge)),
-               preset.crowdnet_merge));
+      FACEVEIL_RETURN_IF_ERROR(keep(
+          DetectCrowdNet(image, member, min_score(preset.crowdnet_merge))));
     }
     if (preset.blazeface.has_value()) {
       WorkPart(static_cast<int>(found.size()), parts);
       DetectOptions member = o;
       member.mode = *preset.blazeface;
       FACEVEIL_RETURN_IF_ERROR(keep(
-          DetectBlazeFace(image, member, min_score(preset.blazeface_merge)),
-          preset.blazeface_merge));
+          DetectBlazeFace(image, member, min_score(preset.blazeface_merge))));
     }
     if (preset.ssd_runs()) {
       Result<const ssd::SsdMobileNet*> net = ssd_.Get();
@@ -240,8 +232,7 @@ class FaceDetector final : public Detector {
       WorkPart(static_cast<int>(found.size()), parts);
       FACEVEIL_RETURN_IF_ERROR(keep(
           ssd::DetectPasses(**net, image, preset.ssd,
-                            min_score(preset.ssd_merge), o.nms_iou_threshold),
-          preset.ssd_merge));
+                            min_score(preset.ssd_merge), o.nms_iou_threshold)));
     }
     if (!merge) return found.empty() ? std::vector<Face>() : found.front();
     std::vector<EnsembleMember> members;

@@ -6,6 +6,7 @@
 #define FACEVEIL_DETECT_PRESETS_H_
 
 #include <optional>
+#include <vector>
 
 #include "crowdnet/passes.h"
 #include "detect/blazeface.h"
@@ -52,6 +53,15 @@ struct EnsemblePreset {
   // How many models run (1: no merge, the model's own faces).
   int models() const {
     return crowdnet.has_value() + blazeface.has_value() + ssd_runs();
+  }
+  // The calibrations of the models that run, in the merge's member order:
+  // CrowdNet, BlazeFace, the SSD.
+  std::vector<Calibration> member_calibrations() const {
+    std::vector<Calibration> out;
+    if (crowdnet) out.push_back(crowdnet_merge);
+    if (blazeface) out.push_back(blazeface_merge);
+    if (ssd_runs()) out.push_back(ssd_merge);
+    return out;
   }
 };
 

@@ -389,10 +389,8 @@ TEST_P(MeasuredMergeTest, EnsembleEqualsTheMeasuredMerge) {
   const std::vector<std::vector<Face>> alone =
       MembersAlone(**detector, image, preset, 0.1f);
   std::vector<EnsembleMember> members;
-  std::vector<EnsemblePreset::Calibration> calibrations;
-  if (preset.crowdnet) calibrations.push_back(preset.crowdnet_merge);
-  if (preset.blazeface) calibrations.push_back(preset.blazeface_merge);
-  if (preset.ssd_runs()) calibrations.push_back(preset.ssd_merge);
+  const std::vector<EnsemblePreset::Calibration> calibrations =
+      preset.member_calibrations();
   ASSERT_EQ(alone.size(), calibrations.size());
   for (size_t i = 0; i < alone.size(); ++i) {
     members.push_back({alone[i], calibrations[i].logit_offset,
