@@ -53,7 +53,36 @@ void BM_CrowdNetInference(benchmark::State& state) {
 BENCHMARK(BM_CrowdNetInference)
     ->Args({640, 640})
     ->Args({1024, 768})
+    ->Args({1024, 576})
+    ->Args({256, 144})
     ->Unit(benchmark::kMillisecond);
+
+// A video key frame in the fast mode: a 1080p frame's 1024 level, then its
+// quarter-size copy, one after the other on one model, as the fast plan
+// runs them. Compare with the two sizes' BM_CrowdNetInference rows above:
+// switching input shapes must not cost more than the two inferences.
+void BM_CrowdNetAlternatingShapes(benchmark::State& state) {
+  cv::setNumThreads(1);
+  Result<std::unique_ptr<CrowdNet>> net = CrowdNet::Create();
+  if (!net.ok()) {
+    state.SkipWithError(net.status().ToString().c_str());
+    return;
+  }
+  const cv::Mat image = Photo({1024, 576});
+  const cv::Rect all(0, 0, image.cols, image.rows);
+  for (auto _ : state) {
+    for (float scale : {1.0f, 0.25f}) {
+      Result<std::vector<Face>> faces =
+          (*net)->DetectCandidates(image, all, scale, 0.3f);
+      if (!faces.ok()) {
+        state.SkipWithError(faces.status().ToString().c_str());
+        return;
+      }
+      benchmark::DoNotOptimize(faces->size());
+    }
+  }
+}
+BENCHMARK(BM_CrowdNetAlternatingShapes)->Unit(benchmark::kMillisecond);
 
 // The network alone, as the peer below is measured.
 void BM_YuNetPeerInference(benchmark::State& state) {

@@ -163,7 +163,7 @@ test('keep and hide a person in every photo, then take it back', async () => {
 });
 
 // A face the server marks as no reference (too unclear: astronaut.png
-// blurred, sigma 5, as in tests/server/api_test.cpp) offers neither "Keep
+// blurred, sigma 6.5, as in tests/server/api_test.cpp) offers neither "Keep
 // this person" nor "Hide this person" and says why; the sharp photo's
 // face offers both.
 test('a face too unclear to be a reference offers no choice and says why', async () => {
@@ -175,9 +175,9 @@ test('a face too unclear to be a reference offers no choice and says why', async
     const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
     const ctx = canvas.getContext('2d', { willReadFrequently: true });
     ctx.drawImage(bitmap, 0, 0);
-    // A Gaussian blur of sigma 5 as OpenCV's (31 taps, mirrored edges),
+    // A Gaussian blur of sigma 6.5 as OpenCV's (41 taps, mirrored edges),
     // rows then columns (canvas's own `filter` left her face a reference).
-    const sigma = 5, r = 15, { width: w, height: h } = canvas;
+    const sigma = 6.5, r = 20, { width: w, height: h } = canvas;
     const k = Array.from({ length: 2 * r + 1 }, (_, i) => Math.exp(-((i - r) ** 2) / (2 * sigma * sigma)));
     const norm = k.reduce((x, y) => x + y);
     const image = ctx.getImageData(0, 0, w, h);

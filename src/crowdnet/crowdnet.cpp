@@ -1,8 +1,10 @@
 #include "crowdnet/crowdnet.h"
 
+#include <algorithm>
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgproc.hpp>
 #include <string>
+#include <thread>
 #include <utility>
 
 #include "crowdnet/decode.h"
@@ -77,11 +79,17 @@ Result<std::vector<cv::Mat>> RunNet(cv::dnn::Net& net, const cv::Mat& blob,
   return outs;
 }
 
+// Two input shapes per worker (a video key frame's level and its quarter
+// copy) keep their own networks.
+size_t IdleNetworks() {
+  return std::max<size_t>(4, 2 * size_t{std::thread::hardware_concurrency()});
+}
+
 }  // namespace
 
 CrowdNet::CrowdNet(std::span<const uint8_t> onnx)
     : onnx_(onnx.begin(), onnx.end()),
-      pool_([this]() { return BuildNet(onnx_); }) {}
+      pool_([this]() { return BuildNet(onnx_); }, IdleNetworks()) {}
 
 Result<std::unique_ptr<CrowdNet>> CrowdNet::Create() {
   Result<std::unique_ptr<CrowdNet>> net = Create(std::span<const uint8_t>(
@@ -122,7 +130,10 @@ Result<std::vector<cv::Mat>> CrowdNet::Forward(const cv::Mat& blob) const {
     return Status::InvalidArgument(
         "CrowdNet input must be 1x3xHxW with H and W multiples of 32");
   }
-  Result<NetPool::Lease> lease = pool_.Borrow();
+  // Keyed by the input's shape: a network re-plans itself on every change.
+  const NetPool::Key shape = static_cast<NetPool::Key>(blob.size[2]) << 32 |
+                             static_cast<NetPool::Key>(blob.size[3]);
+  Result<NetPool::Lease> lease = pool_.Borrow(shape);
   if (!lease.ok()) return lease.status();
   try {
     return RunNet(lease->net(), blob, strides_);
