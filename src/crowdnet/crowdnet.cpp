@@ -79,17 +79,21 @@ Result<std::vector<cv::Mat>> RunNet(cv::dnn::Net& net, const cv::Mat& blob,
   return outs;
 }
 
-// Two input shapes per worker (a video key frame's level and its quarter
-// copy) keep their own networks.
-size_t IdleNetworks() {
-  return std::max<size_t>(4, 2 * size_t{std::thread::hardware_concurrency()});
+// What the idle networks may hold, in input pixels: per core, the two
+// levels of a 1024x768 photo (1024x768 and 512x384 in balanced) or of a
+// video key frame (1024x576 and 256x144 in fast), each kept by its own
+// network. A large photo's tiles exceed it and share one network, as
+// before networks were kept per shape (a 12 MP photo's peak memory).
+size_t IdleInputPixels() {
+  constexpr size_t kPerCore = 1'250'000;
+  return kPerCore * std::max<size_t>(1, std::thread::hardware_concurrency());
 }
 
 }  // namespace
 
 CrowdNet::CrowdNet(std::span<const uint8_t> onnx)
     : onnx_(onnx.begin(), onnx.end()),
-      pool_([this]() { return BuildNet(onnx_); }, IdleNetworks()) {}
+      pool_([this]() { return BuildNet(onnx_); }, IdleInputPixels()) {}
 
 Result<std::unique_ptr<CrowdNet>> CrowdNet::Create() {
   Result<std::unique_ptr<CrowdNet>> net = Create(std::span<const uint8_t>(
@@ -131,9 +135,10 @@ Result<std::vector<cv::Mat>> CrowdNet::Forward(const cv::Mat& blob) const {
         "CrowdNet input must be 1x3xHxW with H and W multiples of 32");
   }
   // Keyed by the input's shape: a network re-plans itself on every change.
-  const NetPool::Key shape = static_cast<NetPool::Key>(blob.size[2]) << 32 |
-                             static_cast<NetPool::Key>(blob.size[3]);
-  Result<NetPool::Lease> lease = pool_.Borrow(shape);
+  const uint64_t h = static_cast<uint64_t>(blob.size[2]);
+  const uint64_t w = static_cast<uint64_t>(blob.size[3]);
+  Result<NetPool::Lease> lease =
+      pool_.Borrow({.id = h << 32 | w, .cost = static_cast<size_t>(h * w)});
   if (!lease.ok()) return lease.status();
   try {
     return RunNet(lease->net(), blob, strides_);
