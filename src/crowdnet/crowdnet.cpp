@@ -182,8 +182,13 @@ Result<std::vector<Face>> CrowdNet::DetectCandidates(const cv::Mat& image,
   }
   // Pad bottom and right to multiples of 32 with the value that normalizes
   // to 0 (the training crops' borders were mid-grey too).
-  const int pw = (w + kInputAlign - 1) / kInputAlign * kInputAlign;
-  const int ph = (h + kInputAlign - 1) / kInputAlign * kInputAlign;
+  // At least two cells of the coarsest grid each way: OpenCV 4.6 DNN reads
+  // out of bounds on an input one stride-32 cell high or wide (valgrind,
+  // a 1500x20 strip: random boxes scoring 1.0; MultiScaleDetectTest).
+  const int pw = std::max(kMinInputSide,
+                          (w + kInputAlign - 1) / kInputAlign * kInputAlign);
+  const int ph = std::max(kMinInputSide,
+                          (h + kInputAlign - 1) / kInputAlign * kInputAlign);
   cv::Mat padded;
   cv::copyMakeBorder(bgr, padded, 0, ph - h, 0, pw - w, cv::BORDER_CONSTANT,
                      cv::Scalar::all(kMean));

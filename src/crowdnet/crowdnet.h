@@ -32,6 +32,7 @@ inline constexpr int kInputAlign = 32;
 // The largest network input side accepted, pixels (memory bound: the first
 // layer's output is 16 channels at half resolution).
 inline constexpr int kMaxInputSide = 4096;
+inline constexpr int kMinInputSide = 2 * kInputAlign;
 
 class CrowdNet {
  public:
