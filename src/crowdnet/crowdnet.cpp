@@ -130,9 +130,10 @@ std::vector<std::string> CrowdNet::OutputNames() const {
 Result<std::vector<cv::Mat>> CrowdNet::Forward(const cv::Mat& blob) const {
   if (blob.dims != 4 || blob.size[0] != 1 || blob.size[1] != 3 ||
       blob.size[2] % kInputAlign != 0 || blob.size[3] % kInputAlign != 0 ||
-      blob.size[2] <= 0 || blob.size[3] <= 0) {
+      blob.size[2] < kMinInputSide || blob.size[3] < kMinInputSide) {
     return Status::InvalidArgument(
-        "CrowdNet input must be 1x3xHxW with H and W multiples of 32");
+        "CrowdNet input must be 1x3xHxW with H and W multiples of 32, at "
+        "least 64");
   }
   // Keyed by the input's shape: a network re-plans itself on every change.
   const uint64_t h = static_cast<uint64_t>(blob.size[2]);
@@ -182,9 +183,7 @@ Result<std::vector<Face>> CrowdNet::DetectCandidates(const cv::Mat& image,
   }
   // Pad bottom and right to multiples of 32 with the value that normalizes
   // to 0 (the training crops' borders were mid-grey too).
-  // At least two cells of the coarsest grid each way: OpenCV 4.6 DNN reads
-  // out of bounds on an input one stride-32 cell high or wide (valgrind,
-  // a 1500x20 strip: random boxes scoring 1.0; MultiScaleDetectTest).
+  // And to at least kMinInputSide each way (OpenCV's out-of-bounds read).
   const int pw = std::max(kMinInputSide,
                           (w + kInputAlign - 1) / kInputAlign * kInputAlign);
   const int ph = std::max(kMinInputSide,

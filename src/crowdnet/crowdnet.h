@@ -32,6 +32,10 @@ inline constexpr int kInputAlign = 32;
 // The largest network input side accepted, pixels (memory bound: the first
 // layer's output is 16 channels at half resolution).
 inline constexpr int kMaxInputSide = 4096;
+// The smallest network input side accepted, pixels: two cells of the
+// coarsest grid. OpenCV 4.6 DNN reads out of bounds on an input one
+// stride-32 cell high or wide (valgrind: random boxes scoring 1.0 on a
+// 1500x20 strip), so DetectCandidates pads up to it.
 inline constexpr int kMinInputSide = 2 * kInputAlign;
 
 class CrowdNet {
@@ -55,8 +59,9 @@ class CrowdNet {
                                              float scale,
                                              float min_score) const;
 
-  // The raw outputs for a [1, 3, H, W] float input (H, W multiples of 32),
-  // in the order of OutputNames(); for the golden test.
+  // The raw outputs for a [1, 3, H, W] float input (H, W multiples of 32,
+  // at least kMinInputSide), in the order of OutputNames(); for the golden
+  // test. kInvalidArgument for any other shape.
   Result<std::vector<cv::Mat>> Forward(const cv::Mat& blob) const;
 
   // The model's grids, finest first (8, 16, 32, or 4, 8, 16, 32).

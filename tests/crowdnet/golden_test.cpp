@@ -10,6 +10,7 @@
 #include <map>
 #include <sstream>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "crowdnet/crowdnet.h"
@@ -82,6 +83,21 @@ TEST(CrowdNetGoldenTest, OutputsEqualPyTorchs) {
     // fuses batch norm into the convolutions (measured: < 2e-6).
     EXPECT_LT(worst, 1e-4f) << names[i];
   }
+}
+
+// The network's one entry refuses what OpenCV 4.6 cannot run safely: a
+// side one stride-32 cell long (it reads out of bounds there), a side that
+// is no multiple of 32, and anything but one 3-channel image.
+TEST(CrowdNetGoldenTest, ForwardRefusesShapesTheEngineCannotRun) {
+  Result<std::unique_ptr<CrowdNet>> net = CrowdNet::Create();
+  ASSERT_TRUE(net.ok()) << net.status().ToString();
+  for (const auto& [h, w] : {std::pair{32, 1504}, std::pair{1504, 32},
+                             std::pair{64, 80}, std::pair{0, 64}}) {
+    Result<std::vector<cv::Mat>> outs = (*net)->Forward(GoldenInput(h, w));
+    ASSERT_FALSE(outs.ok()) << h << "x" << w;
+    EXPECT_EQ(outs.status().code(), Status::Code::kInvalidArgument);
+  }
+  EXPECT_TRUE((*net)->Forward(GoldenInput(64, 64)).ok());
 }
 
 }  // namespace
