@@ -152,7 +152,8 @@ TEST_F(ApiTest, DetectWithEmbedSaysWhichFacesCanBeReferences) {
   EXPECT_EQ(sharp["references"][0], true);
 
   // Sigma 6-7 lands between the gates (5.5: still a reference; 7.5: no
-  // face found; CrowdNet run v8); 6.5 is the middle.
+  // face found; CrowdNet runs v8 and v10, measured by posting sigma 4-8
+  // to /api/detect?embed=1); 6.5 is the middle.
   cv::Mat blurred;
   cv::GaussianBlur(original_, blurred, cv::Size(0, 0), 6.5);
   const auto body = embedded(blurred);
