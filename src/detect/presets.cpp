@@ -82,7 +82,7 @@ MultiScaleOptions MultiScalePreset(const DetectOptions& options,
 // calibrations were measured with run v7 and again with v8 and v10, which
 // kept them (the best other setting found gained under 0.004, or the same
 // recall at more false positives):
-//   single:   CrowdNet at 640 alone                          0.535
+//   single:   CrowdNet at 640 alone                          0.536
 //             (BlazeFace alone 0.162)
 //   fast:     CrowdNet at 1024 and 256 + SSD at 640          0.651
 //             (BlazeFace fast + SSD 640: 0.471)
