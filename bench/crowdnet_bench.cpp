@@ -12,8 +12,11 @@
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
+#include <string>
+#include <vector>
 
 #include "crowdnet/crowdnet.h"
+#include "crowdnet/verifier.h"
 #include "faceveil/detector.h"
 
 namespace faceveil::crowdnet {
@@ -107,18 +110,22 @@ BENCHMARK(BM_YuNetPeerInference)
     ->Args({1024, 768})
     ->Unit(benchmark::kMillisecond);
 
+// Args: the mode, and 1 with the verifier's second look (the product's), 0
+// without: its cost in the same run.
 void BM_CrowdNetDetectMode(benchmark::State& state) {
   cv::setNumThreads(1);
   DetectorOptions o;
   o.models = DetectorModels::kCrowdNet;
   o.mode = static_cast<DetectionMode>(state.range(0));
+  o.crowdnet_verifier = state.range(1) != 0;
   o.score_threshold = DefaultScoreThreshold(o.mode, o.models);
   Result<std::unique_ptr<Detector>> d = Detector::Create(o);
   if (!d.ok()) {
     state.SkipWithError(d.status().ToString().c_str());
     return;
   }
-  state.SetLabel(DetectionModeName(o.mode));
+  state.SetLabel(std::string(DetectionModeName(o.mode)) +
+                 (o.crowdnet_verifier ? "" : ", no verifier"));
   const cv::Mat image = Photo({1024, 768});
   for (auto _ : state) {
     Result<std::vector<Face>> faces = (*d)->Detect(image);
@@ -130,10 +137,43 @@ void BM_CrowdNetDetectMode(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_CrowdNetDetectMode)
-    ->Arg(static_cast<int>(DetectionMode::kSingle))
-    ->Arg(static_cast<int>(DetectionMode::kFast))
-    ->Arg(static_cast<int>(DetectionMode::kBalanced))
-    ->Arg(static_cast<int>(DetectionMode::kThorough))
+    ->ArgsProduct({{static_cast<int>(DetectionMode::kSingle),
+                    static_cast<int>(DetectionMode::kFast),
+                    static_cast<int>(DetectionMode::kBalanced),
+                    static_cast<int>(DetectionMode::kThorough)},
+                   {1, 0}})
+    ->Unit(benchmark::kMillisecond);
+
+// The verifier on N candidates of a 1024x768 photo (one thread): its cost
+// per photo is N times the per-crop time (items/s).
+void BM_CrowdNetVerifier(benchmark::State& state) {
+  cv::setNumThreads(1);
+  Result<std::unique_ptr<Verifier>> v = Verifier::Create();
+  if (!v.ok()) {
+    state.SkipWithError(v.status().ToString().c_str());
+    return;
+  }
+  const cv::Mat image = Photo({1024, 768});
+  std::vector<Box> boxes;
+  for (int i = 0; i < state.range(0); ++i) {
+    const float side = 8.0f + static_cast<float>(i % 5) * 8;
+    boxes.push_back({static_cast<float>((i * 97) % 960),
+                     static_cast<float>((i * 61) % 700), side, side});
+  }
+  for (auto _ : state) {
+    Result<std::vector<float>> scores = (*v)->Score(image, boxes);
+    if (!scores.ok()) {
+      state.SkipWithError(scores.status().ToString().c_str());
+      return;
+    }
+    benchmark::DoNotOptimize(scores->data());
+  }
+  state.SetItemsProcessed(state.iterations() * state.range(0));
+}
+BENCHMARK(BM_CrowdNetVerifier)
+    ->Arg(8)
+    ->Arg(32)
+    ->Arg(128)
     ->Unit(benchmark::kMillisecond);
 
 }  // namespace

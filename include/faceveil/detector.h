@@ -116,6 +116,12 @@ struct DetectOptions {
   // pass (pixels, 64..4096). 0: the mode's own.
   int ssd_long_side = 0;
 
+  // Expert, for measuring (`faceveil eval --crowdnet-verifier off`): false
+  // keeps CrowdNet's own scores, without its verifier's second look at
+  // uncertain candidates (src/detect/verify.h); the thresholds are measured
+  // with it.
+  bool crowdnet_verifier = true;
+
   // Faces scoring below this are dropped. In [0, 1]. Unset: the threshold
   // measured for `mode` and `models` (DefaultScoreThreshold), whatever
   // order they are set in; ScoreThreshold() resolves it.

@@ -245,6 +245,18 @@ std::vector<Setting> MakeTable() {
        [](const PipelineOptions& o) {
          return std::to_string(o.detector.ssd_long_side);
        }},
+      // Expert, for measuring (DetectOptions::crowdnet_verifier).
+      {CommandLineOnly(Info("crowdnet-verifier", "detect", "on|off",
+                            "CrowdNet's second look at uncertain candidates "
+                            "(on); off keeps its first scores"),
+                       /*in_help=*/false),
+       [](PipelineOptions* o, const std::string& v) {
+         return Assign(ParseBool("crowdnet-verifier", v),
+                       &o->detector.crowdnet_verifier);
+       },
+       [](const PipelineOptions& o) {
+         return std::string(o.detector.crowdnet_verifier ? "on" : "off");
+       }},
       {Info("style", "anonymize", "blur|pixelate|solid",
             "how faces are hidden: a strong blur that grows with the face, "
             "large "

@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "crowdnet/decode.h"
+#include "infer/onnx_net.h"
 
 extern "C" {
 extern const uint8_t faceveil_model_crowdnet[];
@@ -20,20 +21,6 @@ namespace {
 // The network's input normalization (train/data.py): (pixel - 128) / 128.
 constexpr double kMean = 128.0;
 constexpr double kScale = 1.0 / 128.0;
-
-Result<cv::dnn::Net> BuildNet(const std::vector<uint8_t>& onnx) {
-  try {
-    cv::dnn::Net net = cv::dnn::readNetFromONNX(
-        reinterpret_cast<const char*>(onnx.data()), onnx.size());
-    if (net.empty()) return Status::Corrupt("the ONNX graph is empty");
-    net.setPreferableBackend(cv::dnn::DNN_BACKEND_OPENCV);
-    net.setPreferableTarget(cv::dnn::DNN_TARGET_CPU);
-    return net;
-  } catch (const cv::Exception& e) {
-    return Status::Corrupt(std::string("not a CrowdNet ONNX model: ") +
-                           e.what());
-  }
-}
 
 std::vector<std::string> NamesOf(const std::vector<int>& strides) {
   std::vector<std::string> names;
@@ -93,7 +80,8 @@ size_t IdleInputPixels() {
 
 CrowdNet::CrowdNet(std::span<const uint8_t> onnx)
     : onnx_(onnx.begin(), onnx.end()),
-      pool_([this]() { return BuildNet(onnx_); }, IdleInputPixels()) {}
+      pool_([this]() { return ReadOnnxNet(onnx_, "CrowdNet"); },
+            IdleInputPixels()) {}
 
 Result<std::unique_ptr<CrowdNet>> CrowdNet::Create() {
   Result<std::unique_ptr<CrowdNet>> net = Create(std::span<const uint8_t>(
@@ -108,7 +96,7 @@ Result<std::unique_ptr<CrowdNet>> CrowdNet::Create(
   std::unique_ptr<CrowdNet> model(new CrowdNet(onnx));
   // Build one network and run it once: a file that parses but is not
   // CrowdNet (other outputs, other strides) fails here, not on a photo.
-  Result<cv::dnn::Net> net = BuildNet(model->onnx_);
+  Result<cv::dnn::Net> net = ReadOnnxNet(model->onnx_, "CrowdNet");
   if (!net.ok()) return net.status();
   try {
     model->strides_ = StridesOf(*net);

@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <cmath>
 #include <cstdint>
 #include <exception>
 #include <memory>
@@ -15,12 +16,14 @@
 #include "base/work_steps.h"
 #include "crowdnet/crowdnet.h"
 #include "crowdnet/passes.h"
+#include "crowdnet/verifier.h"
 #include "detect/blazeface.h"
 #include "detect/embedded_models.h"
 #include "detect/ensemble.h"
 #include "detect/load_once.h"
 #include "detect/multiscale.h"
 #include "detect/presets.h"
+#include "detect/verify.h"
 #include "infer/letterbox.h"
 #include "ssd/passes.h"
 #include "ssd/ssd_mobilenet.h"
@@ -131,7 +134,8 @@ class FaceDetector final : public Detector {
       : options_(std::move(options)),
         blazeface_([o = options_] { return CreateBlazeFace(o); }),
         ssd_([] { return ssd::SsdMobileNet::Create(); }),
-        crowdnet_([] { return crowdnet::CrowdNet::Create(); }) {}
+        crowdnet_([] { return crowdnet::CrowdNet::Create(); }),
+        crowdnet_verifier_([] { return crowdnet::Verifier::Create(); }) {}
 
   // Loads what Detect(image, options_) needs, so that a bad model file or
   // bad tuning fails Create() rather than the first call.
@@ -139,6 +143,9 @@ class FaceDetector final : public Detector {
     const EnsemblePreset preset = EnsemblePresetFor(options_);
     if (preset.crowdnet.has_value()) {
       FACEVEIL_RETURN_IF_ERROR(crowdnet_.Get().status());
+      if (options_.crowdnet_verifier) {
+        FACEVEIL_RETURN_IF_ERROR(crowdnet_verifier_.Get().status());
+      }
     }
     // A BlazeFace model file the caller named is checked now even when
     // this mode's ensemble does not run BlazeFace.
@@ -252,8 +259,34 @@ class FaceDetector final : public Detector {
                                            float min_score) const {
     Result<const crowdnet::CrowdNet*> net = crowdnet_.Get();
     if (!net.ok()) return net.status();
-    return crowdnet::DetectPasses(**net, image, CrowdNetPresetFor(o), min_score,
-                                  o.nms_iou_threshold);
+    CrowdNetVerifyOptions verify;
+    verify.enabled = o.crowdnet_verifier;
+    if (!verify.enabled) {
+      return crowdnet::DetectPasses(**net, image, CrowdNetPresetFor(o),
+                                    min_score, o.nms_iou_threshold);
+    }
+    Result<const crowdnet::Verifier*> verifier = crowdnet_verifier_.Get();
+    if (!verifier.ok()) return verifier.status();
+    // A verified score is at most first^(1 - weight): candidates from
+    // min_score^(1 / (1 - weight)) up can still reach min_score.
+    float first_min = min_score;
+    if (min_score > verify.min_score) {
+      const float w = std::clamp(verify.weight, 0.0f, 0.99f);
+      first_min = std::max(verify.min_score, std::pow(min_score, 1 / (1 - w)));
+    }
+    Result<std::vector<Face>> candidates = crowdnet::DetectPasses(
+        **net, image, CrowdNetPresetFor(o), first_min, o.nms_iou_threshold);
+    if (!candidates.ok()) return candidates.status();
+    FACEVEIL_RETURN_IF_ERROR(
+        VerifyCrowdNetCandidates(**verifier, image, verify, &*candidates));
+    std::vector<Face> faces;
+    for (Face& f : *candidates) {
+      if (f.score >= min_score) faces.push_back(std::move(f));
+    }
+    std::stable_sort(
+        faces.begin(), faces.end(),
+        [](const Face& a, const Face& b) { return a.score > b.score; });
+    return faces;
   }
 
   Result<std::vector<Face>> DetectBlazeFace(const cv::Mat& image,
@@ -277,6 +310,7 @@ class FaceDetector final : public Detector {
   const LoadOnce<BlazeFace> blazeface_;  // options_.model / model_file
   const LoadOnce<ssd::SsdMobileNet> ssd_;
   const LoadOnce<crowdnet::CrowdNet> crowdnet_;
+  const LoadOnce<crowdnet::Verifier> crowdnet_verifier_;
 };
 
 Result<std::unique_ptr<Detector>> CreateDetector(

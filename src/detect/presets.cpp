@@ -78,21 +78,23 @@ MultiScaleOptions MultiScalePreset(const DetectOptions& options,
 // false positive per image. A face several models see gains their votes in
 // logit, so a lone detection needs a higher score than an agreed one.
 //
-// Privacy recall at <= 1 FP/image (CrowdNet run v10; eval/results.md). The
+// Privacy recall at <= 1 FP/image (CrowdNet run v10 with its verifier;
+// eval/results.md; without the verifier 0.536, 0.651, 0.701, 0.729). The
 // calibrations were measured with run v7 and again with v8 and v10, which
 // kept them (the best other setting found gained under 0.004, or the same
-// recall at more false positives):
-//   single:   CrowdNet at 640 alone                          0.536
+// recall at more false positives); with the verifier only fast's was
+// measured again, and kept:
+//   single:   CrowdNet at 640 alone                          0.658
 //             (BlazeFace alone 0.162)
-//   fast:     CrowdNet at 1024 and 256 + SSD at 640          0.651
+//   fast:     CrowdNet at 1024 and 256 + SSD at 640          0.727
 //             (BlazeFace fast + SSD 640: 0.471)
 //   balanced: CrowdNet balanced + BlazeFace balanced + SSD at 1024
-//             (votes 1 / 0.5 / 1, offsets +1 / 0 / 0)        0.701
+//             (votes 1 / 0.5 / 1, offsets +1 / 0 / 0)        0.741
 //             (BlazeFace + SSD, the default before: 0.633; CrowdNet + SSD
 //             0.674, but it lost blurred faces BlazeFace's tiles find on
 //             messi5.jpg, tests/detect/detector_test.cpp)
 //   thorough: CrowdNet balanced + BlazeFace thorough + SSD 1024 and tiles
-//             (votes 1 / 0.75 / 1, offsets +0.5 / 0 / +0.5)  0.729
+//             (votes 1 / 0.75 / 1, offsets +0.5 / 0 / +0.5)  0.743
 //             (BlazeFace + SSD before: 0.715; with CrowdNet thorough
 //             instead, run v6: 0.725 for ~0.9 s more per photo)
 // CrowdNet's balanced passes cost ~0.1 s of one core per 1024x768 photo, a

@@ -5,6 +5,25 @@
 #include <numeric>
 
 namespace faceveil {
+namespace {
+
+// The indices of the faces `eligible` accepts, best first, at most `max` of
+// them (all when max < 0): the likeliest faces are verified first.
+template <typename Eligible>
+std::vector<size_t> BestFirst(const std::vector<Face>& faces, int max,
+                              Eligible eligible) {
+  std::vector<size_t> order;
+  for (size_t i = 0; i < faces.size(); ++i) {
+    if (eligible(faces[i])) order.push_back(i);
+  }
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    return faces[a].score > faces[b].score;
+  });
+  if (max >= 0 && order.size() > static_cast<size_t>(max)) order.resize(max);
+  return order;
+}
+
+}  // namespace
 
 SquareRegion VerifyRegion(const Box& box, float context) {
   const float side = std::max(1.0f, context * std::max(box.w, box.h));
@@ -23,23 +42,11 @@ Status VerifyCandidates(const BlazeFace& net, const cv::Mat& image,
                         Resampling resampling, const VerifyOptions& options,
                         std::vector<Face>* faces) {
   if (!options.enabled || faces->empty()) return Status::Ok();
-  // Best first, so that max_candidates keeps the likeliest faces.
-  std::vector<size_t> order;
-  for (size_t i = 0; i < faces->size(); ++i) {
-    const float s = (*faces)[i].score;
-    const Box& b = (*faces)[i].box;
-    if (s >= options.min_score && s < options.max_score &&
-        std::max(b.w, b.h) < options.max_face_px) {
-      order.push_back(i);
-    }
-  }
-  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    return (*faces)[a].score > (*faces)[b].score;
-  });
-  if (options.max_candidates >= 0 &&
-      order.size() > static_cast<size_t>(options.max_candidates)) {
-    order.resize(options.max_candidates);
-  }
+  std::vector<size_t> order =
+      BestFirst(*faces, options.max_candidates, [&](const Face& f) {
+        return f.score >= options.min_score && f.score < options.max_score &&
+               std::max(f.box.w, f.box.h) < options.max_face_px;
+      });
   const size_t batch = static_cast<size_t>(std::max(1, options.batch_size));
   for (size_t start = 0; start < order.size(); start += batch) {
     const size_t end = std::min(order.size(), start + batch);
@@ -61,6 +68,34 @@ Status VerifyCandidates(const BlazeFace& net, const cv::Mat& image,
       f.score =
           CombineScores(f.score, second, options.weight, options.floor_score);
     }
+  }
+  return Status::Ok();
+}
+
+float CrowdNetVerifyWeight(float side, const CrowdNetVerifyOptions& options) {
+  const float full = std::max(1.0f, options.full_weight_px);
+  const float fade = std::clamp((2 * full - side) / full, 0.0f, 1.0f);
+  return std::clamp(options.weight, 0.0f, 1.0f) * fade;
+}
+
+Status VerifyCrowdNetCandidates(const crowdnet::Verifier& verifier,
+                                const cv::Mat& image,
+                                const CrowdNetVerifyOptions& options,
+                                std::vector<Face>* faces) {
+  if (!options.enabled || faces->empty()) return Status::Ok();
+  const std::vector<size_t> order =
+      BestFirst(*faces, options.max_candidates, [&](const Face& f) {
+        return f.score >= options.min_score &&
+               CrowdNetVerifyWeight(std::max(f.box.w, f.box.h), options) > 0;
+      });
+  std::vector<Box> boxes;
+  for (size_t i : order) boxes.push_back((*faces)[i].box);
+  Result<std::vector<float>> second = verifier.Score(image, boxes);
+  if (!second.ok()) return second.status();
+  for (size_t k = 0; k < order.size(); ++k) {
+    Face& f = (*faces)[order[k]];
+    const float w = CrowdNetVerifyWeight(std::max(f.box.w, f.box.h), options);
+    f.score = CombineScores(f.score, (*second)[k], w, 1e-6f);
   }
   return Status::Ok();
 }

@@ -31,12 +31,15 @@ TEST(SettingsTableTest, EveryDefaultIsTheBuiltInValueAndReadsBack) {
 
 TEST(SettingsTableTest, ValuesSetReadBack) {
   const std::vector<std::pair<std::string, std::string>> values = {
-      {"mode", "thorough"},  {"model", "short"},        {"threshold", "0.45"},
-      {"detector", "ssd"},   {"nms-threshold", "0.45"}, {"ssd-size", "640"},
-      {"min-face", "30"},    {"style", "pixelate"},     {"shape", "ellipse"},
-      {"mask-scale", "2.5"}, {"strength", "1.5"},       {"color", "#ff8000"},
-      {"color", "white"},    {"outline", "true"},       {"format", "png"},
-      {"quality", "80"},     {"keep-metadata", "safe"}};
+      {"mode", "thorough"},      {"model", "short"},
+      {"threshold", "0.45"},     {"detector", "ssd"},
+      {"nms-threshold", "0.45"}, {"ssd-size", "640"},
+      {"min-face", "30"},        {"style", "pixelate"},
+      {"shape", "ellipse"},      {"mask-scale", "2.5"},
+      {"strength", "1.5"},       {"color", "#ff8000"},
+      {"color", "white"},        {"outline", "true"},
+      {"format", "png"},         {"quality", "80"},
+      {"keep-metadata", "safe"}, {"crowdnet-verifier", "off"}};
   for (const auto& [name, value] : values) {
     PipelineOptions o;
     ASSERT_TRUE(ApplySetting(&o, name, value).ok()) << name;
@@ -73,10 +76,12 @@ TEST(SettingsTableTest, CommandLineOnlySettingsAreNotListedNorRequested) {
   }
   EXPECT_EQ(command_line_only,
             (std::vector<std::string>{"detector", "nms-threshold", "model-file",
-                                      "ssd-size"}));
+                                      "ssd-size", "crowdnet-verifier"}));
   EXPECT_FALSE(FindSetting("ssd-size")->in_help);
+  EXPECT_FALSE(FindSetting("crowdnet-verifier")->in_help);
   // Each detection flag's checks are the library's.
   PipelineOptions o;
+  EXPECT_FALSE(ApplySetting(&o, "crowdnet-verifier", "maybe").ok());
   EXPECT_FALSE(ApplySetting(&o, "ssd-size", "10").ok());
   EXPECT_FALSE(ApplySetting(&o, "nms-threshold", "1.5").ok());
   EXPECT_FALSE(ApplySetting(&o, "model-file", "/nonexistent.tflite").ok());

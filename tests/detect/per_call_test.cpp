@@ -113,20 +113,30 @@ TEST(PerCallOptionsTest, NetworksAreLoadedOnceAndOnlyWhenNeeded) {
             .ok());
     EXPECT_EQ(NetworkLoads() - before, 2);
   }
-  // A fast ensemble is CrowdNet + the SSD: CrowdNet comes in once.
+  // A fast ensemble is CrowdNet + the SSD: CrowdNet and its verifier come
+  // in once.
   for (int i = 0; i < 2; ++i) {
     ASSERT_TRUE((*detector)
                     ->Detect(image, Options(DetectorModels::kEnsemble,
                                             DetectionMode::kFast))
                     .ok());
-    EXPECT_EQ(NetworkLoads() - before, 3);
+    EXPECT_EQ(NetworkLoads() - before, 4);
   }
   // A balanced ensemble runs all three, already loaded.
   ASSERT_TRUE((*detector)
                   ->Detect(image, Options(DetectorModels::kEnsemble,
                                           DetectionMode::kBalanced))
                   .ok());
-  EXPECT_EQ(NetworkLoads() - before, 3);
+  EXPECT_EQ(NetworkLoads() - before, 4);
+  // CrowdNet without its verifier does not load the verifier.
+  DetectorOptions bare;
+  bare.models = DetectorModels::kCrowdNet;
+  bare.crowdnet_verifier = false;
+  const int64_t start = NetworkLoads();
+  auto crowdnet = Detector::Create(bare);
+  ASSERT_TRUE(crowdnet.ok()) << crowdnet.status().ToString();
+  ASSERT_TRUE((*crowdnet)->Detect(image).ok());
+  EXPECT_EQ(NetworkLoads() - start, 1);
 }
 
 TEST(PerCallOptionsTest, BadCallOptionsAreRefused) {

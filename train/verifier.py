@@ -1,0 +1,309 @@
+"""CrowdNet's verifier: a second, small network that looks again at each uncertain
+CrowdNet candidate, cut out of the photo and brought to one size, and says how sure it is
+that a face is there.  The product combines the two scores (src/crowdnet/verifier.h).
+
+    /usr/bin/python3 train/verifier.py --out train/runs/verifier_v1
+
+Steps (each cached in --out, so a run can be resumed or re-exported):
+1. Harvest: the product (`faceveil eval --detector crowdnet --mode fast --threshold 0.15
+   --crowdnet-verifier off --save-detections`) runs the shipped CrowdNet on the two
+   training sets; its candidates are the verifier's examples.  WIDER val is never used for
+   training; it is scored at the end only (val_scores.npy) for the notes.
+2. Labels: a candidate is a face when its IoU with a valid face is >= 0.4 (the privacy
+   recall's match), not a face when its IoU with every face (invalid ones included) is
+   < 0.3; in between it is left out.
+3. Crops: a square of CONTEXT x the box's longer side around its centre, resized to SIZE x
+   SIZE (pixel-area averaging when shrinking, bilinear when enlarging, mid-grey outside
+   the photo); each candidate once as found and JITTERS - 1 more times shifted and scaled
+   a little.
+4. Training: binary cross-entropy, AdamW, one-cycle learning rate, flips, brightness and
+   contrast; batch i's order is a pure function of the seed.
+5. Export: ONNX (input `crops` [N, 3, SIZE, SIZE], BGR (pixel - 128) / 128; output
+   `face` [N, 1, 1, 1], sigmoid) plus the golden test's reference outputs.
+
+The product needs none of this: it embeds the exported models/crowdnet_verifier.onnx.
+"""
+import argparse
+import collections
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+
+import cv2
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from model import count_macs  # noqa: E402
+
+SIZE = 32      # the crop's side, pixels (src/crowdnet/verifier.h kCropSide)
+CONTEXT = 2.0  # the crop's side as a multiple of the box's longer side (kContext)
+MIN_SIDE = 4.0  # boxes are treated as at least this long (kMinBoxSide)
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+TRAIN_SETS = ("wider_train9", "face_masks")
+
+
+def read_gt(path):
+    gt = collections.defaultdict(list)
+    with open(path) as f:
+        for line in f:
+            p = line.rstrip("\n").split("\t")
+            flags = p[5].split(",") if len(p) > 5 else []
+            gt[p[0]].append((float(p[1]), float(p[2]), float(p[3]), float(p[4]), "invalid" in flags))
+    return gt
+
+
+def harvest(faceveil, data, out_jsonl):
+    """The product's CrowdNet candidates on a training set.  `faceveil eval` wants WIDER
+    val's difficulty flag first and knows only WIDER's flags: a copy of gt.tsv with
+    'hard' in front and other flags dropped serves (the figures it prints are unused)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        gt = os.path.join(tmp, "gt.tsv")
+        with open(os.path.join(data, "gt.tsv")) as f, open(gt, "w") as o:
+            for line in f:
+                p = line.rstrip("\n").split("\t")
+                keep = [t for t in (p[5].split(",") if len(p) > 5 else [])
+                        if t.split(":")[0] in ("invalid", "blur", "occ", "pose", "illum", "expr")]
+                o.write("\t".join(p[:5] + [",".join(["hard"] + keep)]) + "\n")
+        cmd = [faceveil, "eval", "--gt", gt, "--images", data, "--detector", "crowdnet",
+               "--mode", "fast", "--threshold", "0.15", "--crowdnet-verifier", "off",
+               "--save-detections", out_jsonl, "--out", os.path.join(tmp, "eval.json")]
+        print(" ".join(cmd), flush=True)
+        r = subprocess.run(cmd, stdout=subprocess.DEVNULL)
+        if r.returncode not in (0, 1):  # 1: some faces missed, which is expected
+            sys.exit(f"harvest failed: exit {r.returncode}")
+
+
+def read_detections(path, min_score):
+    det = {}
+    with open(path) as f:
+        for line in f:
+            d = json.loads(line)
+            det[d["file"]] = np.array([b["box"] + [b["score"]] for b in d.get("faces", [])
+                                       if b["score"] >= min_score], np.float32).reshape(-1, 5)
+    return det
+
+
+def iou_with(boxes, g):
+    x, y, w, h = g
+    ix = np.maximum(0, np.minimum(x + w, boxes[:, 0] + boxes[:, 2]) - np.maximum(x, boxes[:, 0]))
+    iy = np.maximum(0, np.minimum(y + h, boxes[:, 1] + boxes[:, 3]) - np.maximum(y, boxes[:, 1]))
+    inter = ix * iy
+    return inter / (w * h + boxes[:, 2] * boxes[:, 3] - inter)
+
+
+def crop(img, box, jitter=None):
+    """The verifier's input for `box` (x, y, w, h): what src/crowdnet/verifier.cpp cuts."""
+    x, y, w, h = (float(v) for v in box[:4])
+    cx, cy = x + w / 2, y + h / 2
+    side = CONTEXT * max(w, h, MIN_SIDE)
+    if jitter is not None:
+        cx += jitter[0] * w
+        cy += jitter[1] * h
+        side *= jitter[2]
+    s = SIZE / side
+    m = np.array([[s, 0, SIZE / 2 - cx * s], [0, s, SIZE / 2 - cy * s]], np.float32)
+    return cv2.warpAffine(img, m, (SIZE, SIZE), flags=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR,
+                          borderMode=cv2.BORDER_CONSTANT, borderValue=(128, 128, 128))
+
+
+def examples(data, det, jitters, rng):
+    gt = read_gt(os.path.join(data, "gt.tsv"))
+    xs, ys = [], []
+    for f in sorted(det):
+        boxes = det[f]
+        if not len(boxes):
+            continue
+        img = cv2.imread(os.path.join(data, f), cv2.IMREAD_COLOR)
+        faces = gt.get(f, [])
+        if faces:
+            ious = np.stack([iou_with(boxes, g[:4]) for g in faces], 1)
+            valid = np.array([not g[4] for g in faces])
+            face = (ious * valid).max(1) >= 0.4
+            background = ious.max(1) < 0.3
+        else:
+            face = np.zeros(len(boxes), bool)
+            background = ~face
+        for b, is_face, is_bg in zip(boxes, face, background):
+            if not (is_face or is_bg):
+                continue
+            for j in range(jitters):
+                jit = None if j == 0 else (rng.uniform(-0.1, 0.1), rng.uniform(-0.1, 0.1),
+                                           rng.uniform(0.85, 1.2))
+                xs.append(crop(img, b, jit))
+                ys.append(1.0 if is_face else 0.0)
+    return np.stack(xs), np.array(ys, np.float32)
+
+
+def dwsep(cin, cout, stride):
+    return nn.Sequential(
+        nn.Conv2d(cin, cin, 3, stride, 1, groups=cin, bias=False), nn.BatchNorm2d(cin), nn.ReLU(inplace=True),
+        nn.Conv2d(cin, cout, 1, bias=False), nn.BatchNorm2d(cout), nn.ReLU(inplace=True))
+
+
+class Verifier(nn.Module):
+    """32x32 crop -> face logit.  A 3x3 conv, six depthwise-separable blocks (16 -> 32 ->
+    64 -> 96 channels, halving the map three times), global average pooling and a 1x1
+    conv: convolutions, batch norm, ReLU and pooling only, as OpenCV 4.6 runs them."""
+
+    def __init__(self, widths=(16, 32, 64, 96)):
+        super().__init__()
+        w = widths
+        self.features = nn.Sequential(
+            nn.Conv2d(3, w[0], 3, 1, 1, bias=False), nn.BatchNorm2d(w[0]), nn.ReLU(inplace=True),
+            dwsep(w[0], w[1], 2), dwsep(w[1], w[1], 1), dwsep(w[1], w[2], 2), dwsep(w[2], w[2], 1),
+            dwsep(w[2], w[3], 2), dwsep(w[3], w[3], 1))
+        self.head = nn.Conv2d(w[3], 1, 1)
+
+    def forward(self, x):
+        """Logits [N, 1, 1, 1]."""
+        return self.head(F.adaptive_avg_pool2d(self.features(x), 1))
+
+
+class Export(nn.Module):
+    def __init__(self, net):
+        super().__init__()
+        self.net = net
+
+    def forward(self, x):
+        return torch.sigmoid(self.net(x))
+
+
+def to_input(crops):
+    """uint8 BGR [N, S, S, 3] -> float [N, 3, S, S], (pixel - 128) / 128."""
+    return (torch.from_numpy(np.ascontiguousarray(crops)).permute(0, 3, 1, 2).float() - 128) / 128
+
+
+def golden_input(n=2):
+    """A fixed pattern the C++ test rebuilds: ((i*13 + c*31 + y*17 + x*7) % 256 - 128) / 128."""
+    i, c, y, x = np.meshgrid(np.arange(n), np.arange(3), np.arange(SIZE), np.arange(SIZE), indexing="ij")
+    return (((i * 13 + c * 31 + y * 17 + x * 7) % 256).astype(np.float32) - 128) / 128
+
+
+# Boxes on a photo every test machine has (Debian's opencv-doc): the C++ test checks that
+# its crop and network give the scores PyTorch gives (the face, background, a box
+# reaching outside the photo, a tiny box).
+PHOTO = "/usr/share/doc/opencv-doc/examples/data/messi5.jpg"
+PHOTO_BOXES = ((223, 92, 33, 33), (20, 20, 30, 30), (-10, 300, 24, 30), (400, 150, 3, 5))
+
+
+def export(net, onnx_path, reference_path):
+    wrapper = Export(net).eval()
+    x = torch.from_numpy(golden_input())
+    torch.onnx.export(wrapper, x, onnx_path, input_names=["crops"], output_names=["face"],
+                      dynamic_axes={"crops": {0: "n"}, "face": {0: "n"}}, opset_version=11)
+    img = cv2.imread(PHOTO, cv2.IMREAD_COLOR)
+    crops = np.stack([crop(img, b) for b in PHOTO_BOXES])
+    with torch.no_grad():
+        y = wrapper(x).flatten().numpy()
+        photo = wrapper(to_input(crops)).flatten().numpy()
+    with open(reference_path, "w") as f:
+        f.write("# train/verifier.py: 'golden' = scores for golden_input(2); 'photo' = the "
+                "score of a box (x y w h) on messi5.jpg\n")
+        f.write("golden " + " ".join(f"{v:.7g}" for v in y) + "\n")
+        for b, v in zip(PHOTO_BOXES, photo):
+            f.write("photo " + " ".join(str(c) for c in b) + f" {v:.7g}\n")
+    print(f"exported {onnx_path} ({os.path.getsize(onnx_path)} bytes) and {reference_path}")
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", required=True, help="run directory (harvest, log, weights)")
+    ap.add_argument("--faceveil", default=os.path.join(ROOT, "build", "faceveil"))
+    ap.add_argument("--data", default=os.path.join(ROOT, "..", "shared", "data"))
+    ap.add_argument("--epochs", type=int, default=8)
+    ap.add_argument("--batch", type=int, default=256)
+    ap.add_argument("--lr", type=float, default=3e-3)
+    ap.add_argument("--jitters", type=int, default=2)
+    ap.add_argument("--seed", type=int, default=20261206)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--onnx", help="also export the trained model here (and --reference)")
+    ap.add_argument("--reference")
+    args = ap.parse_args()
+    os.makedirs(args.out, exist_ok=True)
+    torch.set_num_threads(args.threads)
+    torch.manual_seed(args.seed)
+    rng = np.random.default_rng(args.seed)
+    t0 = time.time()
+
+    weights = os.path.join(args.out, "verifier.pt")
+    net = Verifier()
+    print(f"params {sum(p.numel() for p in net.parameters())}, MACs per crop {count_macs(net, SIZE, SIZE)}",
+          flush=True)
+    if os.path.exists(weights):
+        net.load_state_dict(torch.load(weights))
+        print(f"loaded {weights}")
+    else:
+        xs, ys = [], []
+        for name in TRAIN_SETS:
+            data = os.path.join(args.data, name)
+            path = os.path.join(args.out, f"harvest_{name}.jsonl")
+            if not os.path.exists(path):
+                harvest(args.faceveil, data, path)
+            x, y = examples(data, read_detections(path, 0.15), args.jitters, rng)
+            xs.append(x)
+            ys.append(y)
+        X, Y = np.concatenate(xs), np.concatenate(ys)
+        print(f"{len(X)} crops, {int(Y.sum())} faces ({time.time() - t0:.0f} s)", flush=True)
+        decay = [p for n, p in net.named_parameters() if p.ndim > 1]
+        rest = [p for n, p in net.named_parameters() if p.ndim <= 1]
+        opt = torch.optim.AdamW([{"params": decay, "weight_decay": 1e-4},
+                                 {"params": rest, "weight_decay": 0}], lr=args.lr)
+        per_epoch = len(X) // args.batch
+        sched = torch.optim.lr_scheduler.OneCycleLR(opt, args.lr, total_steps=args.epochs * per_epoch,
+                                                    pct_start=0.1)
+        log = open(os.path.join(args.out, "log.csv"), "w", newline="")
+        w = csv.writer(log)
+        w.writerow(["epoch", "loss", "seconds"])
+        net.train()
+        for epoch in range(args.epochs):
+            order = rng.permutation(len(X))
+            total = 0.0
+            for k in range(per_epoch):
+                idx = order[k * args.batch:(k + 1) * args.batch]
+                xb = X[idx].copy()
+                flip = rng.random(len(idx)) < 0.5
+                xb[flip] = xb[flip, :, ::-1]
+                x = to_input(xb)
+                n = len(idx)
+                contrast = torch.from_numpy(rng.uniform(0.7, 1.3, (n, 1, 1, 1)).astype(np.float32))
+                bright = torch.from_numpy(rng.uniform(-0.3, 0.3, (n, 1, 1, 1)).astype(np.float32))
+                logits = net(x * contrast + bright).flatten()
+                loss = F.binary_cross_entropy_with_logits(logits, torch.from_numpy(Y[idx]))
+                opt.zero_grad()
+                loss.backward()
+                opt.step()
+                sched.step()
+                total += loss.item()
+            w.writerow([epoch + 1, f"{total / per_epoch:.5f}", f"{time.time() - t0:.0f}"])
+            log.flush()
+            print(f"epoch {epoch + 1}: loss {total / per_epoch:.4f} ({time.time() - t0:.0f} s)",
+                  flush=True)
+        torch.save(net.state_dict(), weights)
+    net.eval()
+
+    # For the notes: the verifier's scores of the shipped CrowdNet's WIDER val candidates
+    # (not used for training), in the order of val_candidates.jsonl.
+    val = os.path.join(args.data, "wider_val")
+    vpath = os.path.join(args.out, "val_candidates.jsonl")
+    if os.path.exists(vpath):
+        det = read_detections(vpath, 0.15)
+        crops = [crop(cv2.imread(os.path.join(val, f)), b) for f in sorted(det) for b in det[f]]
+        with torch.no_grad():
+            p = torch.cat([torch.sigmoid(net(to_input(np.stack(crops[i:i + 1024])))).flatten()
+                           for i in range(0, len(crops), 1024)]).numpy()
+        np.save(os.path.join(args.out, "val_scores.npy"), p)
+        print(f"scored {len(p)} val candidates")
+    if args.onnx:
+        export(net, args.onnx, args.reference or os.devnull)
+
+
+if __name__ == "__main__":
+    main()
