@@ -13,8 +13,7 @@ Steps (each cached in --out, so a run can be resumed or re-exported):
    recall's match), not a face when its IoU with every face (invalid ones included) is
    < 0.3; in between it is left out.
 3. Crops: a square of CONTEXT x the box's longer side around its centre, resized to SIZE x
-   SIZE (pixel-area averaging when shrinking, bilinear when enlarging, mid-grey outside
-   the photo); each candidate once as found and JITTERS - 1 more times shifted and scaled
+   SIZE (bilinear, mid-grey outside the photo); each candidate once as found and JITTERS - 1 more times shifted and scaled
    a little.
 4. Training: binary cross-entropy, AdamW, one-cycle learning rate, flips, brightness and
    contrast; batch i's order is a pure function of the seed.
@@ -110,7 +109,9 @@ def crop(img, box, jitter=None):
         side *= jitter[2]
     s = SIZE / side
     m = np.array([[s, 0, SIZE / 2 - cx * s], [0, s, SIZE / 2 - cy * s]], np.float32)
-    return cv2.warpAffine(img, m, (SIZE, SIZE), flags=cv2.INTER_AREA if s < 1 else cv2.INTER_LINEAR,
+    # Bilinear both ways: warpAffine takes INTER_AREA as bilinear (verifier_v1 was trained
+    # with `INTER_AREA if s < 1`, the same pixels).
+    return cv2.warpAffine(img, m, (SIZE, SIZE), flags=cv2.INTER_LINEAR,
                           borderMode=cv2.BORDER_CONSTANT, borderValue=(128, 128, 128))
 
 

@@ -73,8 +73,11 @@ cv::Mat Verifier::Crop(const cv::Mat& image, const Box& box) {
   // Image pixel (x, y) lands at ((x - r.x) * s, (y - r.y) * s).
   const cv::Matx23d m(s, 0, -r.x * s, 0, s, -r.y * s);
   cv::Mat crop;
+  // Bilinear both ways (warpAffine has no pixel-area mode; it takes
+  // INTER_AREA as bilinear): a shrunk box is sampled, not averaged, as in
+  // training.
   cv::warpAffine(image, crop, m, cv::Size(kCropSide, kCropSide),
-                 s < 1 ? cv::INTER_AREA : cv::INTER_LINEAR, cv::BORDER_CONSTANT,
+                 cv::INTER_LINEAR, cv::BORDER_CONSTANT,
                  cv::Scalar::all(kCropMean));
   switch (crop.channels()) {
     case 1:
