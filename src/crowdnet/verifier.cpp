@@ -1,7 +1,6 @@
 #include "crowdnet/verifier.h"
 
 #include <algorithm>
-#include <cmath>
 #include <opencv2/dnn.hpp>
 #include <opencv2/imgproc.hpp>
 #include <string>
@@ -154,14 +153,13 @@ Result<std::vector<float>> Verifier::Score(const cv::Mat& image,
     return Status::InvalidArgument(
         "the verifier needs an 8-bit image with 1, 3 or 4 channels");
   }
+  const cv::Mat grey(kCropSide, kCropSide, CV_8UC3, cv::Scalar::all(kCropMean));
   std::vector<float> scores;
   scores.reserve(boxes.size());
   for (size_t start = 0; start < boxes.size(); start += kCropBatch) {
     const size_t end = std::min(boxes.size(), start + kCropBatch);
     std::vector<cv::Mat> crops;
     for (size_t i = start; i < end; ++i) crops.push_back(Crop(image, boxes[i]));
-    const cv::Mat grey(kCropSide, kCropSide, CV_8UC3,
-                       cv::Scalar::all(kCropMean));
     while (crops.size() % kCropBatchStep != 0) crops.push_back(grey);
     const cv::Mat blob = cv::dnn::blobFromImages(crops, kCropScale, cv::Size(),
                                                  cv::Scalar::all(kCropMean),

@@ -5,7 +5,6 @@
 
 #include <algorithm>
 #include <atomic>
-#include <cmath>
 #include <cstdint>
 #include <exception>
 #include <memory>
@@ -267,15 +266,9 @@ class FaceDetector final : public Detector {
     }
     Result<const crowdnet::Verifier*> verifier = crowdnet_verifier_.Get();
     if (!verifier.ok()) return verifier.status();
-    // A verified score is at most first^(1 - weight): candidates from
-    // min_score^(1 / (1 - weight)) up can still reach min_score.
-    float first_min = min_score;
-    if (min_score > verify.min_score) {
-      const float w = std::clamp(verify.weight, 0.0f, 0.99f);
-      first_min = std::max(verify.min_score, std::pow(min_score, 1 / (1 - w)));
-    }
     Result<std::vector<Face>> candidates = crowdnet::DetectPasses(
-        **net, image, CrowdNetPresetFor(o), first_min, o.nms_iou_threshold);
+        **net, image, CrowdNetPresetFor(o),
+        CrowdNetFirstLookFloor(min_score, verify), o.nms_iou_threshold);
     if (!candidates.ok()) return candidates.status();
     FACEVEIL_RETURN_IF_ERROR(
         VerifyCrowdNetCandidates(**verifier, image, verify, &*candidates));

@@ -78,6 +78,13 @@ float CrowdNetVerifyWeight(float side, const CrowdNetVerifyOptions& options) {
   return std::clamp(options.weight, 0.0f, 1.0f) * fade;
 }
 
+float CrowdNetFirstLookFloor(float min_score,
+                             const CrowdNetVerifyOptions& options) {
+  if (min_score <= options.min_score) return min_score;
+  const float w = std::clamp(options.weight, 0.0f, 0.99f);
+  return std::max(options.min_score, std::pow(min_score, 1 / (1 - w)));
+}
+
 Status VerifyCrowdNetCandidates(const crowdnet::Verifier& verifier,
                                 const cv::Mat& image,
                                 const CrowdNetVerifyOptions& options,

@@ -105,6 +105,13 @@ struct CrowdNetVerifyOptions {
 // The second look's share for a box whose longer side is `side` pixels.
 float CrowdNetVerifyWeight(float side, const CrowdNetVerifyOptions& options);
 
+// The lowest first-look score from which a candidate can still reach
+// `min_score` once verified: a combined score is at most first^(1 - weight),
+// so min_score^(1 / (1 - weight)), never under options.min_score (below it
+// nothing is verified and scores stay as they are).
+float CrowdNetFirstLookFloor(float min_score,
+                             const CrowdNetVerifyOptions& options);
+
 // Re-scores the candidates of `faces` from options.min_score up whose
 // weight is above 0 with `verifier`'s second look; others are unchanged.
 // Order is preserved.

@@ -178,6 +178,19 @@ TEST(CrowdNetVerifyTest, WeightFadesOutForLargeBoxes) {
   EXPECT_FLOAT_EQ(CrowdNetVerifyWeight(500, o), 0);
 }
 
+// The first looks that can still pass a threshold once verified: from
+// threshold^2 at the weight 0.5, never under the verifier's floor; below the
+// floor, the threshold itself (those candidates are not verified).
+TEST(CrowdNetVerifyTest, FirstLookFloorFollowsTheCombination) {
+  const CrowdNetVerifyOptions o;
+  EXPECT_FLOAT_EQ(CrowdNetFirstLookFloor(0.5f, o), 0.25f);
+  EXPECT_FLOAT_EQ(CrowdNetFirstLookFloor(0.4f, o), o.min_score);
+  EXPECT_FLOAT_EQ(CrowdNetFirstLookFloor(0.1f, o), 0.1f);
+  CrowdNetVerifyOptions none = o;
+  none.weight = 0;
+  EXPECT_FLOAT_EQ(CrowdNetFirstLookFloor(0.5f, none), 0.5f);
+}
+
 TEST(CrowdNetVerifyTest, RaisesTheFaceLowersTheGrassKeepsTheRest) {
   const cv::Mat image = cv::imread(kVerifierPhoto, cv::IMREAD_COLOR);
   ASSERT_FALSE(image.empty())
