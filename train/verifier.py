@@ -43,6 +43,7 @@ from model import count_macs  # noqa: E402
 
 SIZE = 32      # the crop's side, pixels (src/crowdnet/verifier.h kCropSide)
 CONTEXT = 2.0  # the crop's side as a multiple of the box's longer side (kContext)
+CONTEXT_IN_USE = CONTEXT  # --context (experiments only)
 MIN_SIDE = 4.0  # boxes are treated as at least this long (kMinBoxSide)
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -102,7 +103,7 @@ def crop(img, box, jitter=None):
     """The verifier's input for `box` (x, y, w, h): what src/crowdnet/verifier.cpp cuts."""
     x, y, w, h = (float(v) for v in box[:4])
     cx, cy = x + w / 2, y + h / 2
-    side = CONTEXT * max(w, h, MIN_SIDE)
+    side = CONTEXT_IN_USE * max(w, h, MIN_SIDE)
     if jitter is not None:
         cx += jitter[0] * w
         cy += jitter[1] * h
@@ -141,6 +142,71 @@ def examples(data, det, jitters, rng):
                 xs.append(crop(img, b, jit))
                 ys.append(1.0 if is_face else 0.0)
     return np.stack(xs), np.array(ys, np.float32)
+
+
+def val_examples(data, path):
+    """WIDER val candidates (>= 0.2, where the product verifies) labelled as in training;
+    empty when the file is absent."""
+    if not os.path.exists(path):
+        return None, None
+    val = os.path.join(data, "wider_val")
+    gt = read_gt(os.path.join(val, "gt.tsv"))
+    det = read_detections(path, 0.2)
+    xs, ys = [], []
+    for f in sorted(det):
+        boxes = det[f]
+        if not len(boxes):
+            continue
+        img = cv2.imread(os.path.join(val, f), cv2.IMREAD_COLOR)
+        faces = gt.get(f, [])
+        ious = (np.stack([iou_with(boxes, g[:4]) for g in faces], 1) if faces
+                else np.zeros((len(boxes), 1)))
+        for b, m in zip(boxes, ious.max(1)):
+            if m >= 0.4 or m < 0.3:
+                xs.append(crop(img, b))
+                ys.append(1.0 if m >= 0.4 else 0.0)
+    return np.stack(xs), np.array(ys, np.float32)
+
+
+def val_check(net, xs, ys):
+    """(mean BCE, ROC AUC) of the net on the val examples; (nan, nan) without them."""
+    if xs is None:
+        return float("nan"), float("nan")
+    net.eval()
+    with torch.no_grad():
+        logits = torch.cat([net(to_input(xs[i:i + 1024])).flatten() for i in range(0, len(xs), 1024)])
+    loss = F.binary_cross_entropy_with_logits(logits, torch.from_numpy(ys)).item()
+    s = logits.numpy()
+    rank = np.empty(len(s))
+    rank[np.argsort(s, kind="stable")] = np.arange(len(s))
+    pos = ys > 0.5
+    n_pos, n_neg = pos.sum(), (~pos).sum()
+    return loss, float((rank[pos].sum() - n_pos * (n_pos - 1) / 2) / (n_pos * n_neg))
+
+
+# How the product combines the two looks (src/detect/verify.h CrowdNetVerifyOptions).
+VERIFY_MIN, VERIFY_WEIGHT, FULL_WEIGHT_PX = 0.2, 0.5, 40.0
+
+
+def write_rescored(candidates, scores, out):
+    """The val candidates (>= 0.15, in read_detections' order) with the product's combined
+    score, as JSON Lines `faceveil eval --detections` reads: what CrowdNet fast with this
+    verifier would report, up to the first look's floor (the product drops candidates
+    under max(0.2, threshold^2) before verifying)."""
+    k = 0
+    rows = sorted((json.loads(line) for line in open(candidates)), key=lambda d: d["file"])
+    with open(out, "w") as o:
+        for d in rows:
+            faces = [b for b in d.get("faces", []) if b["score"] >= 0.15]
+            for b in faces:
+                side = max(b["box"][2], b["box"][3])
+                w = VERIFY_WEIGHT * min(max((2 * FULL_WEIGHT_PX - side) / FULL_WEIGHT_PX, 0.0), 1.0)
+                if b["score"] >= VERIFY_MIN and w > 0:
+                    b["score"] = max(b["score"], 1e-6) ** (1 - w) * max(float(scores[k]), 1e-6) ** w
+                k += 1
+            d["faces"] = faces
+            o.write(json.dumps(d) + "\n")
+    assert k == len(scores), "the scores do not belong to these candidates"
 
 
 def dwsep(cin, cout, stride):
@@ -225,17 +291,28 @@ def main():
     ap.add_argument("--jitters", type=int, default=2)
     ap.add_argument("--seed", type=int, default=20261206)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--widths", default="16,32,64,96",
+                    help="channels of the stem and the three widths (verifier_v1: 16,32,64,96)")
+    ap.add_argument("--context", type=float, default=CONTEXT,
+                    help="crop side as a multiple of the box's longer side, for experiments: "
+                         "the product cuts kContext (2.0, src/crowdnet/verifier.h), so --onnx "
+                         "refuses any other value")
     ap.add_argument("--onnx", help="also export the trained model here (and --reference)")
     ap.add_argument("--reference")
     args = ap.parse_args()
+    if args.onnx and args.context != CONTEXT:
+        ap.error(f"--onnx: the product crops {CONTEXT}x the box, not {args.context}x")
+    global CONTEXT_IN_USE
+    CONTEXT_IN_USE = args.context
     os.makedirs(args.out, exist_ok=True)
+    print("command:", " ".join(sys.argv), flush=True)
     torch.set_num_threads(args.threads)
     torch.manual_seed(args.seed)
     rng = np.random.default_rng(args.seed)
     t0 = time.time()
 
     weights = os.path.join(args.out, "verifier.pt")
-    net = Verifier()
+    net = Verifier(tuple(int(v) for v in args.widths.split(",")))
     print(f"params {sum(p.numel() for p in net.parameters())}, MACs per crop {count_macs(net, SIZE, SIZE)}",
           flush=True)
     if os.path.exists(weights):
@@ -260,9 +337,12 @@ def main():
         per_epoch = len(X) // args.batch
         sched = torch.optim.lr_scheduler.OneCycleLR(opt, args.lr, total_steps=args.epochs * per_epoch,
                                                     pct_start=0.1)
+        # For the log only: loss and ranking (AUC) on the shipped CrowdNet's WIDER val
+        # candidates, faces against background, never trained on.
+        vx, vy = val_examples(args.data, os.path.join(args.out, "val_candidates.jsonl"))
         log = open(os.path.join(args.out, "log.csv"), "w", newline="")
         w = csv.writer(log)
-        w.writerow(["epoch", "loss", "seconds"])
+        w.writerow(["epoch", "loss", "val_loss", "val_auc", "seconds"])
         net.train()
         for epoch in range(args.epochs):
             order = rng.permutation(len(X))
@@ -283,10 +363,13 @@ def main():
                 opt.step()
                 sched.step()
                 total += loss.item()
-            w.writerow([epoch + 1, f"{total / per_epoch:.5f}", f"{time.time() - t0:.0f}"])
+            vl, va = val_check(net, vx, vy)
+            net.train()
+            w.writerow([epoch + 1, f"{total / per_epoch:.5f}", f"{vl:.5f}", f"{va:.4f}",
+                        f"{time.time() - t0:.0f}"])
             log.flush()
-            print(f"epoch {epoch + 1}: loss {total / per_epoch:.4f} ({time.time() - t0:.0f} s)",
-                  flush=True)
+            print(f"epoch {epoch + 1}: loss {total / per_epoch:.4f}, val loss {vl:.4f}, "
+                  f"val AUC {va:.4f} ({time.time() - t0:.0f} s)", flush=True)
         torch.save(net.state_dict(), weights)
     net.eval()
 
@@ -301,7 +384,10 @@ def main():
             p = torch.cat([torch.sigmoid(net(to_input(np.stack(crops[i:i + 1024])))).flatten()
                            for i in range(0, len(crops), 1024)]).numpy()
         np.save(os.path.join(args.out, "val_scores.npy"), p)
-        print(f"scored {len(p)} val candidates")
+        rescored = os.path.join(args.out, "val_rescored.jsonl")
+        write_rescored(vpath, p, rescored)
+        print(f"scored {len(p)} val candidates; combined as the product combines them: "
+              f"eval/sweep.sh {rescored} 0.38 0.39 0.4")
     if args.onnx:
         export(net, args.onnx, args.reference or os.devnull)
 

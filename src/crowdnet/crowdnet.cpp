@@ -96,17 +96,14 @@ Result<std::unique_ptr<CrowdNet>> CrowdNet::Create(
   std::unique_ptr<CrowdNet> model(new CrowdNet(onnx));
   // Build one network and run it once: a file that parses but is not
   // CrowdNet (other outputs, other strides) fails here, not on a photo.
-  Result<cv::dnn::Net> net = ReadOnnxNet(model->onnx_, "CrowdNet");
+  Result<cv::dnn::Net> net =
+      ReadProbedOnnxNet(model->onnx_, "CrowdNet", [&](cv::dnn::Net& n) {
+        model->strides_ = StridesOf(n);
+        const int shape[] = {1, 3, 64, 64};
+        cv::Mat probe(4, shape, CV_32F, cv::Scalar(0));
+        return RunNet(n, probe, model->strides_).status();
+      });
   if (!net.ok()) return net.status();
-  try {
-    model->strides_ = StridesOf(*net);
-    const int shape[] = {1, 3, 64, 64};
-    cv::Mat probe(4, shape, CV_32F, cv::Scalar(0));
-    Result<std::vector<cv::Mat>> outs = RunNet(*net, probe, model->strides_);
-    if (!outs.ok()) return outs.status();
-  } catch (const cv::Exception& e) {
-    return Status::Corrupt(std::string("the model does not run: ") + e.what());
-  }
   model->pool_.Add(std::move(net).value());
   return model;
 }

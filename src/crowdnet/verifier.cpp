@@ -111,16 +111,13 @@ Result<std::unique_ptr<Verifier>> Verifier::Create(
   std::unique_ptr<Verifier> model(new Verifier(onnx));
   // Build one network and run it once on two crops: a file that parses but
   // is not the verifier (another input size, other outputs) fails here.
-  Result<cv::dnn::Net> net = ReadOnnxNet(model->onnx_, "CrowdNet verifier");
+  Result<cv::dnn::Net> net = ReadProbedOnnxNet(
+      model->onnx_, "CrowdNet verifier", [](cv::dnn::Net& n) {
+        const int shape[] = {2, 3, kCropSide, kCropSide};
+        cv::Mat probe(4, shape, CV_32F, cv::Scalar(0));
+        return RunVerifierNet(n, probe).status();
+      });
   if (!net.ok()) return net.status();
-  try {
-    const int shape[] = {2, 3, kCropSide, kCropSide};
-    cv::Mat probe(4, shape, CV_32F, cv::Scalar(0));
-    Result<std::vector<float>> out = RunVerifierNet(*net, probe);
-    if (!out.ok()) return out.status();
-  } catch (const cv::Exception& e) {
-    return Status::Corrupt(std::string("the model does not run: ") + e.what());
-  }
   model->pool_.Add(std::move(net).value());
   return model;
 }

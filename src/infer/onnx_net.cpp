@@ -16,4 +16,17 @@ Result<cv::dnn::Net> ReadOnnxNet(const std::vector<uint8_t>& onnx,
   }
 }
 
+Result<cv::dnn::Net> ReadProbedOnnxNet(
+    const std::vector<uint8_t>& onnx, const std::string& what,
+    const std::function<Status(cv::dnn::Net&)>& probe) {
+  Result<cv::dnn::Net> net = ReadOnnxNet(onnx, what);
+  if (!net.ok()) return net.status();
+  try {
+    if (Status s = probe(*net); !s.ok()) return s;
+  } catch (const cv::Exception& e) {
+    return Status::Corrupt(std::string("the model does not run: ") + e.what());
+  }
+  return net;
+}
+
 }  // namespace faceveil
