@@ -111,8 +111,8 @@ Result<std::unique_ptr<Verifier>> Verifier::Create(
   std::unique_ptr<Verifier> model(new Verifier(onnx));
   // Build one network and run it once on two crops: a file that parses but
   // is not the verifier (another input size, other outputs) fails here.
-  Result<cv::dnn::Net> net = ReadProbedOnnxNet(
-      model->onnx_, "CrowdNet verifier", [](cv::dnn::Net& n) {
+  Result<cv::dnn::Net> net =
+      ReadProbedOnnxNet(model->onnx_, "CrowdNet verifier", [](cv::dnn::Net& n) {
         const int shape[] = {2, 3, kCropSide, kCropSide};
         cv::Mat probe(4, shape, CV_32F, cv::Scalar(0));
         return RunVerifierNet(n, probe).status();
