@@ -6,6 +6,10 @@ import csv
 import os
 import sys
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import deps  # noqa: E402
+
+deps.require()
 import cv2
 import numpy as np
 

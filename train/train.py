@@ -27,10 +27,13 @@ import time
 # crops/s. Must be set before torch starts its thread pool.
 os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import deps  # noqa: E402
+
+deps.require()
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from data import Batches, Dataset  # noqa: E402
 from evaluate import evaluate, read_val  # noqa: E402
 from loss import detection_loss  # noqa: E402

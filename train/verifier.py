@@ -32,13 +32,16 @@ import sys
 import tempfile
 import time
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import deps  # noqa: E402
+
+deps.require()
 import cv2
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from model import count_macs  # noqa: E402
 
 SIZE = 32      # the crop's side, pixels (src/crowdnet/verifier.h kCropSide)
