@@ -7,8 +7,10 @@ that a face is there.  The product combines the two scores (src/crowdnet/verifie
 Steps (each cached in --out, so a run can be resumed or re-exported):
 1. Harvest: the product (`faceveil eval --detector crowdnet --mode fast --threshold 0.15
    --crowdnet-verifier off --save-detections`) runs the shipped CrowdNet on the two
-   training sets; its candidates are the verifier's examples.  WIDER val is never used for
-   training; it is scored at the end only (val_scores.npy) for the notes.
+   training sets (with --downscales, also on their photos made smaller: more small faces,
+   each a new view); its candidates are the verifier's examples.  WIDER val is never used
+   for training: its candidates (val_candidates.jsonl, harvested the same way) give the
+   log's val loss and AUC and, at the end, val_scores.npy and val_rescored.jsonl.
 2. Labels: a candidate is a face when its IoU with a valid face is >= 0.4 (the privacy
    recall's match), not a face when its IoU with every face (invalid ones included) is
    < 0.3; in between it is left out.
@@ -63,19 +65,43 @@ def read_gt(path):
     return gt
 
 
-def harvest(faceveil, data, out_jsonl):
-    """The product's CrowdNet candidates on a training set.  `faceveil eval` wants WIDER
-    val's difficulty flag first and knows only WIDER's flags: a copy of gt.tsv with
+def scaled_photo(data, name, scale):
+    """A photo of a set as the verifier sees it: read, and for scale < 1 made smaller
+    (INTER_AREA), the same pixels every time."""
+    img = cv2.imread(os.path.join(data, name), cv2.IMREAD_COLOR)
+    if img is not None and scale < 1:
+        img = cv2.resize(img, (max(1, round(img.shape[1] * scale)), max(1, round(img.shape[0] * scale))),
+                         interpolation=cv2.INTER_AREA)
+    return img
+
+
+def harvest(faceveil, data, out_jsonl, scale=1.0):
+    """The product's CrowdNet candidates on a set's photos (at `scale` of their size: the
+    photos are written smaller, losslessly, into a temporary folder, and the faces' boxes
+    scaled; more small faces, each a new view, for the verifier).  `faceveil eval` wants
+    WIDER val's difficulty flag first and knows only WIDER's flags: a copy of gt.tsv with
     'hard' in front and other flags dropped serves (the figures it prints are unused)."""
     with tempfile.TemporaryDirectory() as tmp:
         gt = os.path.join(tmp, "gt.tsv")
+        images = data
+        names = set()
         with open(os.path.join(data, "gt.tsv")) as f, open(gt, "w") as o:
             for line in f:
                 p = line.rstrip("\n").split("\t")
                 keep = [t for t in (p[5].split(",") if len(p) > 5 else [])
                         if t.split(":")[0] in ("invalid", "blur", "occ", "pose", "illum", "expr")]
+                if scale < 1:
+                    names.add(p[0])
+                    p[0] += ".png"
+                    p[1:5] = [f"{float(v) * scale:.2f}" for v in p[1:5]]
                 o.write("\t".join(p[:5] + [",".join(["hard"] + keep)]) + "\n")
-        cmd = [faceveil, "eval", "--gt", gt, "--images", data, "--detector", "crowdnet",
+        if scale < 1:
+            images = os.path.join(tmp, "images")
+            for name in sorted(names):
+                os.makedirs(os.path.dirname(os.path.join(images, name)), exist_ok=True)
+                cv2.imwrite(os.path.join(images, name + ".png"), scaled_photo(data, name, scale),
+                            [cv2.IMWRITE_PNG_COMPRESSION, 1])
+        cmd = [faceveil, "eval", "--gt", gt, "--images", images, "--detector", "crowdnet",
                "--mode", "fast", "--threshold", "0.15", "--crowdnet-verifier", "off",
                "--save-detections", out_jsonl, "--out", os.path.join(tmp, "eval.json")]
         print(" ".join(cmd), flush=True)
@@ -89,7 +115,8 @@ def read_detections(path, min_score):
     with open(path) as f:
         for line in f:
             d = json.loads(line)
-            det[d["file"]] = np.array([b["box"] + [b["score"]] for b in d.get("faces", [])
+            name = d["file"][:-4] if d["file"].endswith(".png") else d["file"]
+            det[name] = np.array([b["box"] + [b["score"]] for b in d.get("faces", [])
                                        if b["score"] >= min_score], np.float32).reshape(-1, 5)
     return det
 
@@ -119,14 +146,17 @@ def crop(img, box, jitter=None):
                           borderMode=cv2.BORDER_CONSTANT, borderValue=(128, 128, 128))
 
 
-def examples(data, det, jitters, rng):
+def examples(data, det, jitters, rng, scale=1.0):
     gt = read_gt(os.path.join(data, "gt.tsv"))
+    if scale < 1:
+        gt = {f: [(x * scale, y * scale, w * scale, h * scale, inv) for x, y, w, h, inv in faces]
+              for f, faces in gt.items()}
     xs, ys = [], []
     for f in sorted(det):
         boxes = det[f]
         if not len(boxes):
             continue
-        img = cv2.imread(os.path.join(data, f), cv2.IMREAD_COLOR)
+        img = scaled_photo(data, f, scale)
         faces = gt.get(f, [])
         if faces:
             ious = np.stack([iou_with(boxes, g[:4]) for g in faces], 1)
@@ -148,10 +178,7 @@ def examples(data, det, jitters, rng):
 
 
 def val_examples(data, path):
-    """WIDER val candidates (>= 0.2, where the product verifies) labelled as in training;
-    empty when the file is absent."""
-    if not os.path.exists(path):
-        return None, None
+    """WIDER val candidates (>= 0.2, where the product verifies) labelled as in training."""
     val = os.path.join(data, "wider_val")
     gt = read_gt(os.path.join(val, "gt.tsv"))
     det = read_detections(path, 0.2)
@@ -172,9 +199,7 @@ def val_examples(data, path):
 
 
 def val_check(net, xs, ys):
-    """(mean BCE, ROC AUC) of the net on the val examples; (nan, nan) without them."""
-    if xs is None:
-        return float("nan"), float("nan")
+    """(mean BCE, ROC AUC) of the net on the val examples."""
     net.eval()
     with torch.no_grad():
         logits = torch.cat([net(to_input(xs[i:i + 1024])).flatten() for i in range(0, len(xs), 1024)])
@@ -292,6 +317,9 @@ def main():
     ap.add_argument("--batch", type=int, default=256)
     ap.add_argument("--lr", type=float, default=3e-3)
     ap.add_argument("--jitters", type=int, default=2)
+    ap.add_argument("--downscales", default="",
+                    help="also harvest the training photos made smaller by these factors, "
+                         "e.g. 0.5 (verifier_v1: none)")
     ap.add_argument("--seed", type=int, default=20261206)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--widths", default="16,32,64,96",
@@ -323,14 +351,18 @@ def main():
         print(f"loaded {weights}")
     else:
         xs, ys = [], []
+        scales = [1.0] + [float(v) for v in args.downscales.split(",") if v]
         for name in TRAIN_SETS:
             data = os.path.join(args.data, name)
-            path = os.path.join(args.out, f"harvest_{name}.jsonl")
-            if not os.path.exists(path):
-                harvest(args.faceveil, data, path)
-            x, y = examples(data, read_detections(path, 0.15), args.jitters, rng)
-            xs.append(x)
-            ys.append(y)
+            for scale in scales:
+                tag = "" if scale == 1 else f"_x{scale:g}"
+                path = os.path.join(args.out, f"harvest_{name}{tag}.jsonl")
+                if not os.path.exists(path):
+                    harvest(args.faceveil, data, path, scale)
+                x, y = examples(data, read_detections(path, 0.15), args.jitters, rng, scale)
+                print(f"{name}{tag}: {len(x)} crops, {int(y.sum())} faces", flush=True)
+                xs.append(x)
+                ys.append(y)
         X, Y = np.concatenate(xs), np.concatenate(ys)
         print(f"{len(X)} crops, {int(Y.sum())} faces ({time.time() - t0:.0f} s)", flush=True)
         decay = [p for n, p in net.named_parameters() if p.ndim > 1]
@@ -342,7 +374,10 @@ def main():
                                                     pct_start=0.1)
         # For the log only: loss and ranking (AUC) on the shipped CrowdNet's WIDER val
         # candidates, faces against background, never trained on.
-        vx, vy = val_examples(args.data, os.path.join(args.out, "val_candidates.jsonl"))
+        vpath = os.path.join(args.out, "val_candidates.jsonl")
+        if not os.path.exists(vpath):
+            harvest(args.faceveil, os.path.join(args.data, "wider_val"), vpath)
+        vx, vy = val_examples(args.data, vpath)
         log = open(os.path.join(args.out, "log.csv"), "w", newline="")
         w = csv.writer(log)
         w.writerow(["epoch", "loss", "val_loss", "val_auc", "seconds"])

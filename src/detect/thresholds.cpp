@@ -18,19 +18,20 @@ namespace {
 // than BlazeFace's.
 float CrowdNetThreshold(DetectionMode mode) {
   switch (mode) {
-    // Run v10 with verifier v1 (docs/CROWDNET.md; eval/results.md's figures,
-    // which run at the threshold: the sweep of detections saved at 0.1 is
-    // off by up to 0.04 FP/image, so fast at 0.39 swept 0.99 and ran 1.03);
-    // without the verifier (`--crowdnet-verifier off`, thresholds 0.37,
-    // 0.405, 0.415, 0.485) in brackets.
-    case DetectionMode::kSingle:  // recall 0.658 at 1.00 FP/image (0.536)
-      return 0.345f;
-    case DetectionMode::kFast:  // 0.714 at 0.95 (0.627)
+    // Run v10 with verifier v4 (docs/CROWDNET.md), each threshold run as
+    // `faceveil eval --threshold` runs it (the sweep of detections saved at
+    // 0.1 is off by up to 0.04 FP/image); without the verifier
+    // (`--crowdnet-verifier off`, thresholds 0.37, 0.405, 0.415, 0.485) in
+    // brackets; with verifier v1 (0.345, 0.395, 0.405, 0.475) in braces.
+    case DetectionMode::kSingle:  // recall 0.673 at 0.99 FP/image (0.536)
+                                  // {0.658}
+      return 0.34f;
+    case DetectionMode::kFast:  // 0.733 at 0.98 (0.627) {0.714}
       return 0.395f;
-    case DetectionMode::kBalanced:  // 0.711 at 0.92 (0.619)
+    case DetectionMode::kBalanced:  // 0.732 at 1.00 (0.619) {0.711}
       return 0.405f;
-    case DetectionMode::kThorough:  // 0.712 at 0.99 (0.627)
-      return 0.475f;
+    case DetectionMode::kThorough:  // 0.720 at 0.97 (0.627) {0.712}
+      return 0.48f;
   }
   return 0.4f;
 }
@@ -60,19 +61,20 @@ float EnsembleThreshold(DetectionMode mode) {
   switch (mode) {
     case DetectionMode::kSingle:  // CrowdNet alone
       return CrowdNetThreshold(mode);
-    // CrowdNet run v10 with its verifier; without the verifier (thresholds
-    // 0.455, 0.87, 0.84) in brackets. The calibrations measured with run v7
-    // were measured again with v8 and v10 and kept (the best found gained
-    // under 0.004 recall, or the same at a higher false-positive rate); with
-    // the verifier the fast one again (best other: 0.7315 at 0.995 against
-    // 0.7263 at 0.898, merge_sweep's 0.01 grid); balanced and thorough were
-    // not measured again.
-    case DetectionMode::kFast:  // recall 0.727 at 0.95 FP/image (0.651)
-      return 0.435f;
-    case DetectionMode::kThorough:  // 0.743 at 0.92 (0.729; BlazeFace +
-      return 0.87f;                 // SSD 0.710)
-    case DetectionMode::kBalanced:  // 0.741 at 0.96 (0.701; BlazeFace +
-      return 0.83f;                 // SSD 0.632)
+    // CrowdNet run v10 with verifier v4; without the verifier (thresholds
+    // 0.455, 0.87, 0.84) in brackets, with verifier v1 (0.435, 0.83, 0.87)
+    // in braces. The calibrations measured with run v7 were measured again
+    // with v8 and v10 and kept (the best found gained under 0.004 recall, or
+    // the same at a higher false-positive rate); with verifier v1 the fast
+    // one again (best other: 0.7315 at 0.995 against 0.7263 at 0.898,
+    // merge_sweep's 0.01 grid); not again with v4. Thresholds from the sweep
+    // of detections saved at 0.1, with a margin (eval/results.md runs them).
+    case DetectionMode::kFast:  // recall 0.741 at 0.95 FP/image (0.651) {0.727}
+      return 0.44f;
+    case DetectionMode::kThorough:  // 0.755 at 0.94 (0.729; BlazeFace +
+      return 0.865f;                // SSD 0.710) {0.743}
+    case DetectionMode::kBalanced:  // 0.752 at 0.94 (0.701; BlazeFace +
+      return 0.83f;                 // SSD 0.632) {0.741}
   }
   return 0.84f;
 }
