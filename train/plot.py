@@ -9,7 +9,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import deps  # noqa: E402
 
-deps.require()
+deps.require(("cv2", "numpy"))
 import cv2
 import numpy as np
 

@@ -50,6 +50,9 @@ SIZE = 32      # the crop's side, pixels (src/crowdnet/verifier.h kCropSide)
 CONTEXT = 2.0  # the crop's side as a multiple of the box's longer side (kContext)
 CONTEXT_IN_USE = CONTEXT  # --context (experiments only)
 MIN_SIDE = 4.0  # boxes are treated as at least this long (kMinBoxSide)
+# A harvest of photos made smaller names each written copy after its photo plus this
+# suffix; read_detections takes it off again (only it: a set's own .png photos keep theirs).
+SCALED_SUFFIX = ".scaled.png"
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 TRAIN_SETS = ("wider_train9", "face_masks")
@@ -92,14 +95,14 @@ def harvest(faceveil, data, out_jsonl, scale=1.0):
                         if t.split(":")[0] in ("invalid", "blur", "occ", "pose", "illum", "expr")]
                 if scale < 1:
                     names.add(p[0])
-                    p[0] += ".png"
+                    p[0] += SCALED_SUFFIX
                     p[1:5] = [f"{float(v) * scale:.2f}" for v in p[1:5]]
                 o.write("\t".join(p[:5] + [",".join(["hard"] + keep)]) + "\n")
         if scale < 1:
             images = os.path.join(tmp, "images")
             for name in sorted(names):
                 os.makedirs(os.path.dirname(os.path.join(images, name)), exist_ok=True)
-                cv2.imwrite(os.path.join(images, name + ".png"), scaled_photo(data, name, scale),
+                cv2.imwrite(os.path.join(images, name + SCALED_SUFFIX), scaled_photo(data, name, scale),
                             [cv2.IMWRITE_PNG_COMPRESSION, 1])
         cmd = [faceveil, "eval", "--gt", gt, "--images", images, "--detector", "crowdnet",
                "--mode", "fast", "--threshold", "0.15", "--crowdnet-verifier", "off",
@@ -115,7 +118,7 @@ def read_detections(path, min_score):
     with open(path) as f:
         for line in f:
             d = json.loads(line)
-            name = d["file"][:-4] if d["file"].endswith(".png") else d["file"]
+            name = d["file"].removesuffix(SCALED_SUFFIX)
             det[name] = np.array([b["box"] + [b["score"]] for b in d.get("faces", [])
                                        if b["score"] >= min_score], np.float32).reshape(-1, 5)
     return det
@@ -343,6 +346,7 @@ def main():
     t0 = time.time()
 
     weights = os.path.join(args.out, "verifier.pt")
+    vpath = os.path.join(args.out, "val_candidates.jsonl")  # WIDER val's, never trained on
     net = Verifier(tuple(int(v) for v in args.widths.split(",")))
     print(f"params {sum(p.numel() for p in net.parameters())}, MACs per crop {count_macs(net, SIZE, SIZE)}",
           flush=True)
@@ -374,7 +378,6 @@ def main():
                                                     pct_start=0.1)
         # For the log only: loss and ranking (AUC) on the shipped CrowdNet's WIDER val
         # candidates, faces against background, never trained on.
-        vpath = os.path.join(args.out, "val_candidates.jsonl")
         if not os.path.exists(vpath):
             harvest(args.faceveil, os.path.join(args.data, "wider_val"), vpath)
         vx, vy = val_examples(args.data, vpath)
@@ -414,7 +417,6 @@ def main():
     # For the notes: the verifier's scores of the shipped CrowdNet's WIDER val candidates
     # (not used for training), in the order of val_candidates.jsonl.
     val = os.path.join(args.data, "wider_val")
-    vpath = os.path.join(args.out, "val_candidates.jsonl")
     if os.path.exists(vpath):
         det = read_detections(vpath, 0.15)
         crops = [crop(cv2.imread(os.path.join(val, f)), b) for f in sorted(det) for b in det[f]]
