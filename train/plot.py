@@ -1,7 +1,11 @@
-"""Draws a run's log.csv (training loss) and val.csv (proxy val AP) into one PNG.
+"""Draws a run's log into one PNG, training.png in the run's folder: for a CrowdNet run
+its log.csv (training loss) and val.csv (proxy val AP); for a verifier run
+(train/verifier.py) its log.csv (training and val loss, val AUC).
 
-    /usr/bin/python3 train/plot.py train/runs/v1    # writes train/runs/v1/training.png
+    /usr/bin/python3 train/plot.py train/runs/v1            # writes train/runs/v1/training.png
+    /usr/bin/python3 train/plot.py train/runs/verifier_v4
 """
+import argparse
 import csv
 import os
 import sys
@@ -58,9 +62,7 @@ def smooth(pts, k=10):
     return out
 
 
-def main():
-    run = sys.argv[1]
-    log, val = read(os.path.join(run, "log.csv")), read(os.path.join(run, "val.csv"))
+def crowdnet_panels(log, val):
     loss = smooth([(float(r["epoch"]), float(r["loss"])) for r in log])
     cls = smooth([(float(r["epoch"]), float(r["cls"])) for r in log])
     box = smooth([(float(r["epoch"]), float(r["box"])) for r in log])
@@ -71,8 +73,36 @@ def main():
            for name, key, colour in (("easy", "ap_easy", (0, 150, 0)), ("medium", "ap_medium", (200, 0, 0)),
                                      ("hard", "ap_hard", (0, 0, 200)))]
     bottom = panel("proxy val AP (train/evaluate.py, 80 WIDER val photos)", aps, (0, 1))
+    return top, bottom
+
+
+def verifier_panels(log):
+    loss = [(float(r["epoch"]), float(r["loss"])) for r in log]
+    # Runs before verifier_v2 logged no val columns.
+    val_loss = [(float(r["epoch"]), float(r["val_loss"])) for r in log if r.get("val_loss")]
+    auc = [(float(r["epoch"]), float(r["val_auc"])) for r in log if r.get("val_auc")]
+    top = panel("loss (binary cross-entropy)", [("training", loss, (0, 0, 200)), ("WIDER val", val_loss, (200, 0, 0))],
+                (0, max([y for _, y in loss + val_loss] + [0.5])))
+    lo = min([y for _, y in auc] + [0.9])
+    bottom = panel("ROC AUC on WIDER val candidates (never trained on)", [("val AUC", auc, (0, 150, 0))],
+                   (max(0.0, lo - 0.02), 1))
+    return top, bottom
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("run", help="a run's folder, holding its log.csv")
+    run = ap.parse_args().run
+    log = read(os.path.join(run, "log.csv"))
+    if not log:
+        ap.error(f"{run}: no log.csv with any rows here (is it a run folder?)")
+    if "cls" in log[0]:
+        top, bottom = crowdnet_panels(log, read(os.path.join(run, "val.csv")))
+    else:
+        top, bottom = verifier_panels(log)
     out = os.path.join(run, "training.png")
-    cv2.imwrite(out, np.vstack([top, bottom]))
+    if not cv2.imwrite(out, np.vstack([top, bottom])):
+        sys.exit(f"could not write {out}")
     print("wrote", out)
 
 

@@ -18,7 +18,9 @@ Steps (each cached in --out, so a run can be resumed or re-exported):
    SIZE (bilinear, mid-grey outside the photo); each candidate once as found and JITTERS - 1 more times shifted and scaled
    a little.
 4. Training: binary cross-entropy, AdamW, one-cycle learning rate, flips, brightness and
-   contrast; batch i's order is a pure function of the seed.
+   contrast; batch i's order is a pure function of the seed.  A checkpoint after every
+   epoch (checkpoint.pt, removed when the run ends): the same command resumes a stopped
+   run where it stopped, with the same results as an unbroken one.
 5. Export: ONNX (input `crops` [N, 3, SIZE, SIZE], BGR (pixel - 128) / 128; output
    `face` [N, 1, 1, 1], sigmoid) plus the golden test's reference outputs.
 
@@ -160,6 +162,9 @@ def examples(data, det, jitters, rng, scale=1.0):
         if not len(boxes):
             continue
         img = scaled_photo(data, f, scale)
+        if img is None:
+            sys.exit(f"{data}: cannot read {f}, named in a harvest (one made by another "
+                     "version of this script? delete the harvest_*.jsonl files to make them again)")
         faces = gt.get(f, [])
         if faces:
             ious = np.stack([iou_with(boxes, g[:4]) for g in faces], 1)
@@ -381,11 +386,28 @@ def main():
         if not os.path.exists(vpath):
             harvest(args.faceveil, os.path.join(args.data, "wider_val"), vpath)
         vx, vy = val_examples(args.data, vpath)
-        log = open(os.path.join(args.out, "log.csv"), "w", newline="")
+        # A run stopped between epochs resumes from its last one: the crops above are
+        # rebuilt the same (a pure function of the seed), the rest comes back from the
+        # checkpoint, written after every epoch.
+        ckpt = os.path.join(args.out, "checkpoint.pt")
+        first = 0
+        if os.path.exists(ckpt):
+            state = torch.load(ckpt)
+            if state["epochs"] != args.epochs or state["crops"] != len(X):
+                sys.exit(f"{ckpt} belongs to another run ({state['epochs']} epochs, "
+                         f"{state['crops']} crops); delete it to start again")
+            net.load_state_dict(state["net"])
+            opt.load_state_dict(state["opt"])
+            sched.load_state_dict(state["sched"])
+            rng.bit_generator.state = state["rng"]
+            first = state["epoch"]
+            print(f"resumed after epoch {first} from {ckpt}", flush=True)
+        log = open(os.path.join(args.out, "log.csv"), "a" if first else "w", newline="")
         w = csv.writer(log)
-        w.writerow(["epoch", "loss", "val_loss", "val_auc", "seconds"])
+        if not first:
+            w.writerow(["epoch", "loss", "val_loss", "val_auc", "seconds"])
         net.train()
-        for epoch in range(args.epochs):
+        for epoch in range(first, args.epochs):
             order = rng.permutation(len(X))
             total = 0.0
             for k in range(per_epoch):
@@ -411,7 +433,12 @@ def main():
             log.flush()
             print(f"epoch {epoch + 1}: loss {total / per_epoch:.4f}, val loss {vl:.4f}, "
                   f"val AUC {va:.4f} ({time.time() - t0:.0f} s)", flush=True)
+            torch.save({"epoch": epoch + 1, "epochs": args.epochs, "crops": len(X),
+                        "net": net.state_dict(), "opt": opt.state_dict(),
+                        "sched": sched.state_dict(), "rng": rng.bit_generator.state}, ckpt + ".tmp")
+            os.replace(ckpt + ".tmp", ckpt)
         torch.save(net.state_dict(), weights)
+        os.remove(ckpt)
     net.eval()
 
     # For the notes: the verifier's scores of the shipped CrowdNet's WIDER val candidates

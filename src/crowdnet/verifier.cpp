@@ -12,6 +12,8 @@
 extern "C" {
 extern const uint8_t faceveil_model_crowdnet_verifier[];
 extern const uint8_t faceveil_model_crowdnet_verifier_end[];
+extern const uint8_t faceveil_model_crowdnet_verifier_2[];
+extern const uint8_t faceveil_model_crowdnet_verifier_2_end[];
 }
 
 namespace faceveil::crowdnet {
@@ -97,10 +99,30 @@ Verifier::Verifier(std::span<const uint8_t> onnx)
             IdleCrops()) {}
 
 Result<std::unique_ptr<Verifier>> Verifier::Create() {
-  Result<std::unique_ptr<Verifier>> net = Create(std::span<const uint8_t>(
-      faceveil_model_crowdnet_verifier, faceveil_model_crowdnet_verifier_end));
+  return CreateEmbedded(0);
+}
+
+Result<std::unique_ptr<Verifier>> Verifier::CreateEmbedded(int index) {
+  struct Embedded {
+    const char* name;
+    const uint8_t* begin;
+    const uint8_t* end;
+  };
+  static constexpr Embedded kModels[kEmbeddedVerifiers] = {
+      {"crowdnet_verifier", faceveil_model_crowdnet_verifier,
+       faceveil_model_crowdnet_verifier_end},
+      {"crowdnet_verifier_2", faceveil_model_crowdnet_verifier_2,
+       faceveil_model_crowdnet_verifier_2_end},
+  };
+  if (index < 0 || index >= kEmbeddedVerifiers) {
+    return Status::InvalidArgument("there is no embedded verifier " +
+                                   std::to_string(index));
+  }
+  const Embedded& m = kModels[index];
+  Result<std::unique_ptr<Verifier>> net =
+      Create(std::span<const uint8_t>(m.begin, m.end));
   if (!net.ok()) {
-    return net.status().WithContext("embedded model crowdnet_verifier");
+    return net.status().WithContext(std::string("embedded model ") + m.name);
   }
   return net;
 }

@@ -4,6 +4,12 @@
 // around it, and brought to 32x32 pixels; the verifier says how sure it is
 // that a face is there. detect/verify.h combines the two looks.
 //
+// Two verifier networks are embedded, alike in shape (the same cost each)
+// and trained alike on different views of the data with different seeds:
+// the mean of their probabilities is a better second look than either
+// (docs/CROWDNET.md), for twice the cost, so the careful modes ask both and
+// the fast ones the first.
+//
 // Created once, immutable afterwards; every method is thread-safe (each
 // concurrent call borrows its own network from a pool).
 #ifndef FACEVEIL_CROWDNET_VERIFIER_H_
@@ -31,10 +37,16 @@ inline constexpr float kMinBoxSide = 4.0f;
 // The square region, in image pixels, the verifier looks at for `box`.
 cv::Rect2f VerifierRegion(const Box& box);
 
+// How many verifier networks the library embeds.
+inline constexpr int kEmbeddedVerifiers = 2;
+
 class Verifier {
  public:
-  // The model embedded in the library.
+  // The first model embedded in the library.
   static Result<std::unique_ptr<Verifier>> Create();
+  // Embedded model `index` (0 to kEmbeddedVerifiers - 1); kInvalidArgument
+  // for any other index.
+  static Result<std::unique_ptr<Verifier>> CreateEmbedded(int index);
   // A model from the bytes of an ONNX file. kCorrupt when they are not an
   // ONNX graph with the verifier's input and output (checked by running it
   // once).

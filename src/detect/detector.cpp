@@ -4,6 +4,7 @@
 #include "faceveil/detector.h"
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cstdint>
 #include <exception>
@@ -134,7 +135,12 @@ class FaceDetector final : public Detector {
         blazeface_([o = options_] { return CreateBlazeFace(o); }),
         ssd_([] { return ssd::SsdMobileNet::Create(); }),
         crowdnet_([] { return crowdnet::CrowdNet::Create(); }),
-        crowdnet_verifier_([] { return crowdnet::Verifier::Create(); }) {}
+        crowdnet_verifiers_{LoadOnce<crowdnet::Verifier>([] {
+                              return crowdnet::Verifier::CreateEmbedded(0);
+                            }),
+                            LoadOnce<crowdnet::Verifier>([] {
+                              return crowdnet::Verifier::CreateEmbedded(1);
+                            })} {}
 
   // Loads what Detect(image, options_) needs, so that a bad model file or
   // bad tuning fails Create() rather than the first call.
@@ -142,9 +148,11 @@ class FaceDetector final : public Detector {
     const EnsemblePreset preset = EnsemblePresetFor(options_);
     if (preset.crowdnet.has_value()) {
       FACEVEIL_RETURN_IF_ERROR(crowdnet_.Get().status());
-      if (options_.crowdnet_verifier) {
-        FACEVEIL_RETURN_IF_ERROR(crowdnet_verifier_.Get().status());
-      }
+      DetectOptions member = options_;
+      member.mode = *preset.crowdnet;
+      std::vector<const crowdnet::Verifier*> verifiers;
+      FACEVEIL_RETURN_IF_ERROR(
+          CrowdNetVerifiers(CrowdNetVerifyPresetFor(member), &verifiers));
     }
     // A BlazeFace model file the caller named is checked now even when
     // this mode's ensemble does not run BlazeFace.
@@ -258,20 +266,19 @@ class FaceDetector final : public Detector {
                                            float min_score) const {
     Result<const crowdnet::CrowdNet*> net = crowdnet_.Get();
     if (!net.ok()) return net.status();
-    CrowdNetVerifyOptions verify;
-    verify.enabled = o.crowdnet_verifier;
+    const CrowdNetVerifyOptions verify = CrowdNetVerifyPresetFor(o);
     if (!verify.enabled) {
       return crowdnet::DetectPasses(**net, image, CrowdNetPresetFor(o),
                                     min_score, o.nms_iou_threshold);
     }
-    Result<const crowdnet::Verifier*> verifier = crowdnet_verifier_.Get();
-    if (!verifier.ok()) return verifier.status();
+    std::vector<const crowdnet::Verifier*> verifiers;
+    FACEVEIL_RETURN_IF_ERROR(CrowdNetVerifiers(verify, &verifiers));
     Result<std::vector<Face>> candidates = crowdnet::DetectPasses(
         **net, image, CrowdNetPresetFor(o),
         CrowdNetFirstLookFloor(min_score, verify), o.nms_iou_threshold);
     if (!candidates.ok()) return candidates.status();
     FACEVEIL_RETURN_IF_ERROR(
-        VerifyCrowdNetCandidates(**verifier, image, verify, &*candidates));
+        VerifyCrowdNetCandidates(verifiers, image, verify, &*candidates));
     std::vector<Face> faces;
     for (Face& f : *candidates) {
       if (f.score >= min_score) faces.push_back(std::move(f));
@@ -280,6 +287,20 @@ class FaceDetector final : public Detector {
         faces.begin(), faces.end(),
         [](const Face& a, const Face& b) { return a.score > b.score; });
     return faces;
+  }
+
+  // The verifier networks `verify` asks (none when it is off), loaded.
+  Status CrowdNetVerifiers(const CrowdNetVerifyOptions& verify,
+                           std::vector<const crowdnet::Verifier*>* out) const {
+    out->clear();
+    if (!verify.enabled) return Status::Ok();
+    const int n = std::clamp(verify.networks, 1, crowdnet::kEmbeddedVerifiers);
+    for (int i = 0; i < n; ++i) {
+      Result<const crowdnet::Verifier*> v = crowdnet_verifiers_[i].Get();
+      if (!v.ok()) return v.status();
+      out->push_back(*v);
+    }
+    return Status::Ok();
   }
 
   Result<std::vector<Face>> DetectBlazeFace(const cv::Mat& image,
@@ -303,7 +324,9 @@ class FaceDetector final : public Detector {
   const LoadOnce<BlazeFace> blazeface_;  // options_.model / model_file
   const LoadOnce<ssd::SsdMobileNet> ssd_;
   const LoadOnce<crowdnet::CrowdNet> crowdnet_;
-  const LoadOnce<crowdnet::Verifier> crowdnet_verifier_;
+  // The embedded verifier networks, each loaded when first asked.
+  const std::array<LoadOnce<crowdnet::Verifier>, crowdnet::kEmbeddedVerifiers>
+      crowdnet_verifiers_;
 };
 
 Result<std::unique_ptr<Detector>> CreateDetector(

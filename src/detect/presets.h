@@ -12,6 +12,7 @@
 #include "detect/blazeface.h"
 #include "detect/ensemble.h"
 #include "detect/multiscale.h"
+#include "detect/verify.h"
 #include "faceveil/detector.h"
 #include "ssd/passes.h"
 
@@ -71,6 +72,12 @@ EnsemblePreset EnsemblePresetFor(const DetectOptions& options);
 
 // CrowdNet's passes for `options.mode`.
 crowdnet::PassOptions CrowdNetPresetFor(const DetectOptions& options);
+
+// CrowdNet's second look for `options`: on unless options.crowdnet_verifier
+// is false. The careful modes (kBalanced, kThorough, and so every ensemble
+// but kFast's) ask every embedded verifier network; kSingle and kFast (the
+// video's default) ask the first only, at half the cost.
+CrowdNetVerifyOptions CrowdNetVerifyPresetFor(const DetectOptions& options);
 
 }  // namespace faceveil
 

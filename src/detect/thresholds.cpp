@@ -18,20 +18,23 @@ namespace {
 // than BlazeFace's.
 float CrowdNetThreshold(DetectionMode mode) {
   switch (mode) {
-    // Run v10 with verifier v4 (docs/CROWDNET.md), each threshold run as
-    // `faceveil eval --threshold` runs it (the sweep of detections saved at
-    // 0.1 is off by up to 0.04 FP/image); without the verifier
-    // (`--crowdnet-verifier off`, thresholds 0.37, 0.405, 0.415, 0.485) in
-    // brackets; with verifier v1 (0.345, 0.395, 0.405, 0.475) in braces.
+    // Run v10 with verifier v4 (docs/CROWDNET.md; balanced and thorough
+    // with the mean of both verifier networks, v4 and v3:
+    // CrowdNetVerifyPresetFor), each threshold run as `faceveil eval
+    // --threshold` runs it (the sweep of detections saved at 0.1 is off by
+    // up to 0.04 FP/image); without the verifier (`--crowdnet-verifier
+    // off`, thresholds 0.37, 0.405, 0.415, 0.485) in brackets; with verifier
+    // v1 (0.345, 0.395, 0.405, 0.475) in braces; balanced and thorough with
+    // v4 alone (0.405, 0.48) after the slash.
     case DetectionMode::kSingle:  // recall 0.673 at 0.99 FP/image (0.536)
                                   // {0.658}
       return 0.34f;
     case DetectionMode::kFast:  // 0.733 at 0.98 (0.627) {0.714}
       return 0.395f;
-    case DetectionMode::kBalanced:  // 0.732 at 1.00 (0.619) {0.711}
-      return 0.405f;
-    case DetectionMode::kThorough:  // 0.720 at 0.97 (0.627) {0.712}
-      return 0.48f;
+    case DetectionMode::kBalanced:  // 0.734 at 0.97 (0.619) {0.711} / 0.732
+      return 0.39f;
+    case DetectionMode::kThorough:  // 0.729 at 0.97 (0.627) {0.712} / 0.720
+      return 0.46f;
   }
   return 0.4f;
 }
@@ -71,10 +74,13 @@ float EnsembleThreshold(DetectionMode mode) {
     // of detections saved at 0.1, with a margin (eval/results.md runs them).
     case DetectionMode::kFast:  // recall 0.741 at 0.95 FP/image (0.651) {0.727}
       return 0.44f;
-    case DetectionMode::kThorough:  // 0.755 at 0.94 (0.729; BlazeFace +
-      return 0.865f;                // SSD 0.710) {0.743}
-    case DetectionMode::kBalanced:  // 0.752 at 0.94 (0.701; BlazeFace +
-      return 0.83f;                 // SSD 0.632) {0.741}
+    // Balanced and thorough: both verifier networks (thorough with the
+    // calibration measured with them, detect/presets.cpp); with v4 alone
+    // (0.865, 0.83) after the slash.
+    case DetectionMode::kThorough:  // 0.773 at 0.97 (0.729; BlazeFace +
+      return 0.90f;                 // SSD 0.710) {0.743} / 0.755
+    case DetectionMode::kBalanced:  // 0.753 at 0.96 (0.701; BlazeFace +
+      return 0.825f;                // SSD 0.632) {0.741} / 0.752
   }
   return 0.84f;
 }

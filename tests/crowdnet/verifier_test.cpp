@@ -1,11 +1,13 @@
 // CrowdNet's verifier as the product uses it: OpenCV DNN computes what
-// PyTorch computes (on a fixed tensor and on crops of a real photo, the
-// reference train/verifier.py wrote), a model file that is not the verifier
-// is a clear error, and the second look moves the scores it should.
+// PyTorch computes for each embedded network (on a fixed tensor and on crops
+// of a real photo, the reference train/verifier.py wrote), a model file that
+// is not the verifier is a clear error, and the second look (one network's
+// or the mean of two) moves the scores it should.
 #include "crowdnet/verifier.h"
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <fstream>
 #include <iterator>
 #include <opencv2/imgcodecs.hpp>
@@ -14,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "detect/presets.h"
 #include "detect/verify.h"
 #include "faceveil/detector.h"
 
@@ -30,23 +33,32 @@ namespace {
 const char kVerifierPhoto[] =
     "/usr/share/doc/opencv-doc/examples/data/messi5.jpg";
 
-const Verifier& TheVerifier() {
-  static const Verifier* net = [] {
-    Result<std::unique_ptr<Verifier>> n = Verifier::Create();
-    EXPECT_TRUE(n.ok()) << n.status().ToString();
-    return n.ok() ? std::move(n).value().release() : nullptr;
+// Embedded network `index`, loaded once for the whole test.
+const Verifier& TheVerifier(int index = 0) {
+  static const std::array<const Verifier*, kEmbeddedVerifiers> nets = [] {
+    std::array<const Verifier*, kEmbeddedVerifiers> out{};
+    for (int i = 0; i < kEmbeddedVerifiers; ++i) {
+      Result<std::unique_ptr<Verifier>> n = Verifier::CreateEmbedded(i);
+      EXPECT_TRUE(n.ok()) << n.status().ToString();
+      out[i] = n.ok() ? std::move(n).value().release() : nullptr;
+    }
+    return out;
   }();
-  return *net;
+  return *nets[index];
 }
+
+// Each embedded network's reference file (train/verifier.py --reference).
+const char* const kVerifierReferences[kEmbeddedVerifiers] = {
+    FACEVEIL_VERIFIER_REFERENCE, FACEVEIL_VERIFIER_2_REFERENCE};
 
 struct VerifierReference {
   std::vector<float> golden;
   std::vector<std::pair<Box, float>> photo;
 };
 
-VerifierReference ReadVerifierReference() {
+VerifierReference ReadVerifierReference(int index) {
   VerifierReference ref;
-  std::ifstream in(FACEVEIL_VERIFIER_REFERENCE);
+  std::ifstream in(kVerifierReferences[index]);
   std::string line;
   while (std::getline(in, line)) {
     std::istringstream row(line);
@@ -80,24 +92,30 @@ cv::Mat VerifierGoldenInput() {
   return blob;
 }
 
-TEST(CrowdNetVerifierTest, OutputsEqualPyTorchs) {
-  const VerifierReference ref = ReadVerifierReference();
-  ASSERT_EQ(ref.golden.size(), 2u) << FACEVEIL_VERIFIER_REFERENCE;
-  Result<std::vector<float>> out = TheVerifier().Forward(VerifierGoldenInput());
+class EmbeddedVerifierTest : public ::testing::TestWithParam<int> {};
+
+TEST_P(EmbeddedVerifierTest, OutputsEqualPyTorchs) {
+  const int index = GetParam();
+  const VerifierReference ref = ReadVerifierReference(index);
+  ASSERT_EQ(ref.golden.size(), 2u) << kVerifierReferences[index];
+  Result<std::vector<float>> out =
+      TheVerifier(index).Forward(VerifierGoldenInput());
   ASSERT_TRUE(out.ok()) << out.status().ToString();
   ASSERT_EQ(out->size(), 2u);
   for (size_t i = 0; i < 2; ++i) EXPECT_NEAR((*out)[i], ref.golden[i], 1e-4);
 }
 
-TEST(CrowdNetVerifierTest, PhotoCropsScoreAsInPyTorch) {
-  const VerifierReference ref = ReadVerifierReference();
-  ASSERT_EQ(ref.photo.size(), 4u) << FACEVEIL_VERIFIER_REFERENCE;
+TEST_P(EmbeddedVerifierTest, PhotoCropsScoreAsInPyTorch) {
+  const int index = GetParam();
+  const Verifier& verifier = TheVerifier(index);
+  const VerifierReference ref = ReadVerifierReference(index);
+  ASSERT_EQ(ref.photo.size(), 4u) << kVerifierReferences[index];
   const cv::Mat image = cv::imread(kVerifierPhoto, cv::IMREAD_COLOR);
   ASSERT_FALSE(image.empty())
       << kVerifierPhoto << " comes with Debian's opencv-doc";
   std::vector<Box> boxes;
   for (const auto& [box, score] : ref.photo) boxes.push_back(box);
-  Result<std::vector<float>> scores = TheVerifier().Score(image, boxes);
+  Result<std::vector<float>> scores = verifier.Score(image, boxes);
   ASSERT_TRUE(scores.ok()) << scores.status().ToString();
   ASSERT_EQ(scores->size(), boxes.size());
   for (size_t i = 0; i < boxes.size(); ++i) {
@@ -110,11 +128,27 @@ TEST(CrowdNetVerifierTest, PhotoCropsScoreAsInPyTorch) {
   cv::Mat grey, bgra;
   cv::cvtColor(image, grey, cv::COLOR_BGR2GRAY);
   cv::cvtColor(image, bgra, cv::COLOR_BGR2BGRA);
-  Result<std::vector<float>> from_bgra = TheVerifier().Score(bgra, boxes);
+  Result<std::vector<float>> from_bgra = verifier.Score(bgra, boxes);
   ASSERT_TRUE(from_bgra.ok());
   EXPECT_EQ(*from_bgra, *scores);
-  EXPECT_TRUE(TheVerifier().Score(grey, boxes).ok());
-  EXPECT_FALSE(TheVerifier().Score(cv::Mat(), boxes).ok());
+  EXPECT_TRUE(verifier.Score(grey, boxes).ok());
+  EXPECT_FALSE(verifier.Score(cv::Mat(), boxes).ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(EachNetwork, EmbeddedVerifierTest,
+                         ::testing::Range(0, kEmbeddedVerifiers));
+
+// The two networks are two models, not one file twice: their scores differ
+// on the same crops (each matches its own PyTorch reference above).
+TEST(CrowdNetVerifierTest, EmbeddedNetworksAreDistinct) {
+  Result<std::vector<float>> a = TheVerifier(0).Forward(VerifierGoldenInput());
+  Result<std::vector<float>> b = TheVerifier(1).Forward(VerifierGoldenInput());
+  ASSERT_TRUE(a.ok() && b.ok());
+  EXPECT_NE(*a, *b);
+  EXPECT_EQ(Verifier::CreateEmbedded(kEmbeddedVerifiers).status().code(),
+            Status::Code::kInvalidArgument);
+  EXPECT_EQ(Verifier::CreateEmbedded(-1).status().code(),
+            Status::Code::kInvalidArgument);
 }
 
 TEST(CrowdNetVerifierTest, CropIsCentredWithContextAndGreyOutside) {
@@ -207,9 +241,9 @@ TEST(CrowdNetVerifyTest, RaisesTheFaceLowersTheGrassKeepsTheRest) {
   faces[4].box = {223, 92, 33, 33};  // sure already, and verified too
   faces[4].score = 0.9f;
   const CrowdNetVerifyOptions o;
+  const Verifier* const first_net[] = {&TheVerifier(0)};
   std::vector<Face> verified = faces;
-  ASSERT_TRUE(
-      VerifyCrowdNetCandidates(TheVerifier(), image, o, &verified).ok());
+  ASSERT_TRUE(VerifyCrowdNetCandidates(first_net, image, o, &verified).ok());
   ASSERT_EQ(verified.size(), faces.size());
   EXPECT_GT(verified[0].score, 0.3f);
   EXPECT_LT(verified[1].score, 0.3f);
@@ -223,8 +257,7 @@ TEST(CrowdNetVerifyTest, RaisesTheFaceLowersTheGrassKeepsTheRest) {
   CrowdNetVerifyOptions off;
   off.enabled = false;
   std::vector<Face> unchanged = faces;
-  ASSERT_TRUE(
-      VerifyCrowdNetCandidates(TheVerifier(), image, off, &unchanged).ok());
+  ASSERT_TRUE(VerifyCrowdNetCandidates(first_net, image, off, &unchanged).ok());
   for (size_t i = 0; i < faces.size(); ++i) {
     EXPECT_EQ(unchanged[i].score, faces[i].score);
   }
@@ -232,10 +265,44 @@ TEST(CrowdNetVerifyTest, RaisesTheFaceLowersTheGrassKeepsTheRest) {
   CrowdNetVerifyOptions one;
   one.max_candidates = 1;
   std::vector<Face> first = faces;
-  ASSERT_TRUE(VerifyCrowdNetCandidates(TheVerifier(), image, one, &first).ok());
+  ASSERT_TRUE(VerifyCrowdNetCandidates(first_net, image, one, &first).ok());
   EXPECT_NE(first[4].score, 0.9f);
   EXPECT_EQ(first[0].score, 0.3f);
   EXPECT_EQ(first[1].score, 0.3f);
+  // No network to ask is an error, not a silent pass.
+  std::vector<Face> none = faces;
+  EXPECT_EQ(VerifyCrowdNetCandidates({}, image, o, &none).code(),
+            Status::Code::kInvalidArgument);
+  const Verifier* const null_net[] = {nullptr};
+  EXPECT_EQ(VerifyCrowdNetCandidates(null_net, image, o, &none).code(),
+            Status::Code::kInvalidArgument);
+}
+
+// Two networks: the second look is the mean of their probabilities.
+TEST(CrowdNetVerifyTest, TwoNetworksAverageTheirLooks) {
+  const cv::Mat image = cv::imread(kVerifierPhoto, cv::IMREAD_COLOR);
+  ASSERT_FALSE(image.empty());
+  std::vector<Face> faces(2);
+  faces[0].box = {223, 92, 33, 33};
+  faces[0].score = 0.3f;
+  faces[1].box = {20, 20, 30, 30};
+  faces[1].score = 0.4f;
+  std::vector<Box> boxes = {faces[0].box, faces[1].box};
+  Result<std::vector<float>> a = TheVerifier(0).Score(image, boxes);
+  Result<std::vector<float>> b = TheVerifier(1).Score(image, boxes);
+  ASSERT_TRUE(a.ok() && b.ok());
+  CrowdNetVerifyOptions o;
+  o.networks = 2;
+  const Verifier* const both[] = {&TheVerifier(0), &TheVerifier(1)};
+  std::vector<Face> verified = faces;
+  ASSERT_TRUE(VerifyCrowdNetCandidates(both, image, o, &verified).ok());
+  for (size_t i = 0; i < faces.size(); ++i) {
+    const float w = CrowdNetVerifyWeight(boxes[i].w, o);
+    EXPECT_NEAR(
+        verified[i].score,
+        CombineScores(faces[i].score, ((*a)[i] + (*b)[i]) / 2, w, 1e-6f), 1e-6f)
+        << "candidate " << i;
+  }
 }
 
 }  // namespace
@@ -243,6 +310,29 @@ TEST(CrowdNetVerifyTest, RaisesTheFaceLowersTheGrassKeepsTheRest) {
 
 namespace faceveil {
 namespace {
+
+// The fast modes (the video's default among them) ask the first verifier
+// network; the careful ones ask both. Off is off in every mode.
+TEST(CrowdNetVerifyTest, CarefulModesAskBothNetworks) {
+  for (DetectorModels models :
+       {DetectorModels::kCrowdNet, DetectorModels::kEnsemble}) {
+    DetectOptions o;
+    o.models = models;
+    for (DetectionMode mode :
+         {DetectionMode::kSingle, DetectionMode::kFast,
+          DetectionMode::kBalanced, DetectionMode::kThorough}) {
+      o.mode = mode;
+      o.crowdnet_verifier = true;
+      const CrowdNetVerifyOptions v = CrowdNetVerifyPresetFor(o);
+      EXPECT_TRUE(v.enabled);
+      const bool careful =
+          mode == DetectionMode::kBalanced || mode == DetectionMode::kThorough;
+      EXPECT_EQ(v.networks, careful ? crowdnet::kEmbeddedVerifiers : 1);
+      o.crowdnet_verifier = false;
+      EXPECT_FALSE(CrowdNetVerifyPresetFor(o).enabled);
+    }
+  }
+}
 
 // Through the Detector: the verifier is on by default for CrowdNet, its
 // scores are what the threshold sees, and off gives CrowdNet's own.
