@@ -166,6 +166,17 @@ Result<std::vector<float>> Verifier::Forward(const cv::Mat& blob) const {
 
 Result<std::vector<float>> Verifier::Score(const cv::Mat& image,
                                            std::span<const Box> boxes) const {
+  const Verifier* const self[] = {this};
+  return MeanScore(self, image, boxes);
+}
+
+Result<std::vector<float>> Verifier::MeanScore(
+    std::span<const Verifier* const> verifiers, const cv::Mat& image,
+    std::span<const Box> boxes) {
+  if (verifiers.empty() || std::find(verifiers.begin(), verifiers.end(),
+                                     nullptr) != verifiers.end()) {
+    return Status::InvalidArgument("no verifier network to look with");
+  }
   if (image.empty() || image.depth() != CV_8U ||
       (image.channels() != 1 && image.channels() != 3 &&
        image.channels() != 4)) {
@@ -173,6 +184,7 @@ Result<std::vector<float>> Verifier::Score(const cv::Mat& image,
         "the verifier needs an 8-bit image with 1, 3 or 4 channels");
   }
   const cv::Mat grey(kCropSide, kCropSide, CV_8UC3, cv::Scalar::all(kCropMean));
+  const float n = static_cast<float>(verifiers.size());
   std::vector<float> scores;
   scores.reserve(boxes.size());
   for (size_t start = 0; start < boxes.size(); start += kCropBatch) {
@@ -183,9 +195,13 @@ Result<std::vector<float>> Verifier::Score(const cv::Mat& image,
     const cv::Mat blob = cv::dnn::blobFromImages(crops, kCropScale, cv::Size(),
                                                  cv::Scalar::all(kCropMean),
                                                  false, false, CV_32F);
-    Result<std::vector<float>> out = Forward(blob);
-    if (!out.ok()) return out.status();
-    scores.insert(scores.end(), out->begin(), out->begin() + (end - start));
+    std::vector<float> sum(end - start, 0.0f);
+    for (const Verifier* verifier : verifiers) {
+      Result<std::vector<float>> out = verifier->Forward(blob);
+      if (!out.ok()) return out.status();
+      for (size_t k = 0; k < sum.size(); ++k) sum[k] += (*out)[k];
+    }
+    for (float s : sum) scores.push_back(s / n);
   }
   return scores;
 }

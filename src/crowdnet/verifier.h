@@ -58,6 +58,15 @@ class Verifier {
   Result<std::vector<float>> Score(const cv::Mat& image,
                                    std::span<const Box> boxes) const;
 
+  // The mean of `verifiers`' probabilities for each box of `boxes` in
+  // `image`, in order: each crop is cut once and shown to every network
+  // (Score on each and a mean gives the same, for the cutting repeated).
+  // kInvalidArgument when `verifiers` is empty or holds a null, or for an
+  // image Score refuses.
+  static Result<std::vector<float>> MeanScore(
+      std::span<const Verifier* const> verifiers, const cv::Mat& image,
+      std::span<const Box> boxes);
+
   // The network's input for `box`: kCropSide x kCropSide, 8-bit BGR.
   static cv::Mat Crop(const cv::Mat& bgr, const Box& box);
 

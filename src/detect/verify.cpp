@@ -89,10 +89,6 @@ Status VerifyCrowdNetCandidates(
     std::span<const crowdnet::Verifier* const> verifiers, const cv::Mat& image,
     const CrowdNetVerifyOptions& options, std::vector<Face>* faces) {
   if (!options.enabled || faces->empty()) return Status::Ok();
-  if (verifiers.empty() || std::find(verifiers.begin(), verifiers.end(),
-                                     nullptr) != verifiers.end()) {
-    return Status::InvalidArgument("no verifier network to look again with");
-  }
   const std::vector<size_t> order =
       BestFirst(*faces, options.max_candidates, [&](const Face& f) {
         return f.score >= options.min_score &&
@@ -100,17 +96,14 @@ Status VerifyCrowdNetCandidates(
       });
   std::vector<Box> boxes;
   for (size_t i : order) boxes.push_back((*faces)[i].box);
-  std::vector<float> second(boxes.size(), 0.0f);
-  for (const crowdnet::Verifier* verifier : verifiers) {
-    Result<std::vector<float>> look = verifier->Score(image, boxes);
-    if (!look.ok()) return look.status();
-    for (size_t k = 0; k < second.size(); ++k) second[k] += (*look)[k];
-  }
-  const float n = static_cast<float>(verifiers.size());
+  // One cut of each crop for all the networks (Verifier::MeanScore).
+  Result<std::vector<float>> second =
+      crowdnet::Verifier::MeanScore(verifiers, image, boxes);
+  if (!second.ok()) return second.status();
   for (size_t k = 0; k < order.size(); ++k) {
     Face& f = (*faces)[order[k]];
     const float w = CrowdNetVerifyWeight(std::max(f.box.w, f.box.h), options);
-    f.score = CombineScores(f.score, second[k] / n, w, 1e-6f);
+    f.score = CombineScores(f.score, (*second)[k], w, 1e-6f);
   }
   return Status::Ok();
 }

@@ -305,6 +305,47 @@ TEST(CrowdNetVerifyTest, TwoNetworksAverageTheirLooks) {
   }
 }
 
+// MeanScore cuts each crop once for every network and gives what Score on
+// each network and a mean give, across more than one batch of crops.
+TEST(CrowdNetVerifierTest, MeanScoreIsTheMeanOfEachNetworksScore) {
+  const cv::Mat image = cv::imread(kVerifierPhoto, cv::IMREAD_COLOR);
+  ASSERT_FALSE(image.empty());
+  std::vector<Box> boxes;
+  for (int i = 0; i < 45; ++i) {  // more than one batch of 32
+    boxes.push_back(Box{static_cast<float>(11 * i % image.cols),
+                        static_cast<float>(7 * i % image.rows),
+                        static_cast<float>(8 + i), static_cast<float>(8 + i)});
+  }
+  boxes[7] = Box{223, 92, 33, 33};  // the face
+  Result<std::vector<float>> a = TheVerifier(0).Score(image, boxes);
+  Result<std::vector<float>> b = TheVerifier(1).Score(image, boxes);
+  const Verifier* const both[] = {&TheVerifier(0), &TheVerifier(1)};
+  Result<std::vector<float>> mean = Verifier::MeanScore(both, image, boxes);
+  ASSERT_TRUE(a.ok() && b.ok() && mean.ok());
+  ASSERT_EQ(mean->size(), boxes.size());
+  for (size_t i = 0; i < boxes.size(); ++i) {
+    EXPECT_FLOAT_EQ((*mean)[i], ((*a)[i] + (*b)[i]) / 2) << "box " << i;
+  }
+  EXPECT_NE(*a, *b);
+  EXPECT_GT((*mean)[7], 0.5f);
+  // One network's mean is its own score.
+  const Verifier* const first[] = {&TheVerifier(0)};
+  Result<std::vector<float>> one = Verifier::MeanScore(first, image, boxes);
+  ASSERT_TRUE(one.ok());
+  EXPECT_EQ(*one, *a);
+  // No boxes: no scores, not an error. No network or a null one: an error.
+  Result<std::vector<float>> none = Verifier::MeanScore(both, image, {});
+  ASSERT_TRUE(none.ok());
+  EXPECT_TRUE(none->empty());
+  EXPECT_EQ(Verifier::MeanScore({}, image, boxes).status().code(),
+            Status::Code::kInvalidArgument);
+  const Verifier* const with_null[] = {&TheVerifier(0), nullptr};
+  EXPECT_EQ(Verifier::MeanScore(with_null, image, boxes).status().code(),
+            Status::Code::kInvalidArgument);
+  EXPECT_EQ(Verifier::MeanScore(both, cv::Mat(), boxes).status().code(),
+            Status::Code::kInvalidArgument);
+}
+
 }  // namespace
 }  // namespace faceveil::crowdnet
 
