@@ -130,9 +130,9 @@ TEST_F(ApiTest, DetectWithEmbedGivesEmbeddingsThatMatchAcrossPhotos) {
 // embed=1 says which faces can be a person to keep or hide: the server
 // applies the reference gate (FaceIdentifier::CanBeReference), the page
 // offers only those. The sharp portrait can be one; the same photo
-// blurred (sigma 6.5) still has its face found and embedded, to be
-// compared, yet too unclear to be a reference (docs/IDENTITY.md: a weak
-// reference matches strangers' unclear faces).
+// blurred enough still has its face found and embedded, to be compared,
+// yet too unclear to be a reference (docs/IDENTITY.md: a weak reference
+// matches strangers' unclear faces).
 TEST_F(ApiTest, DetectWithEmbedSaysWhichFacesCanBeReferences) {
   auto embedded = [&](const cv::Mat& image) {
     std::vector<uint8_t> png;
@@ -151,18 +151,34 @@ TEST_F(ApiTest, DetectWithEmbedSaysWhichFacesCanBeReferences) {
   ASSERT_EQ(sharp["references"].size(), 1u);
   EXPECT_EQ(sharp["references"][0], true);
 
-  // Sigma 6-7 lands between the gates (5.5: still a reference; 7.5: no
-  // face found; CrowdNet runs v8 and v10, measured by posting sigma 4-8
-  // to /api/detect?embed=1); 6.5 is the middle.
-  cv::Mat blurred;
-  cv::GaussianBlur(original_, blurred, cv::Size(0, 0), 6.5);
-  const auto body = embedded(blurred);
-  ASSERT_EQ(body["faces"].size(), 1u);
-  ASSERT_EQ(body["embeddings"].size(), 1u);
-  EXPECT_EQ(body["embeddings"][0].size(), 128u) << "embedded, to be compared";
-  ASSERT_TRUE(body.contains("references")) << body.dump();
-  ASSERT_EQ(body["references"].size(), 1u);
-  EXPECT_EQ(body["references"][0], false);
+  // Between "still a reference" and "no face found" lies a band of blur
+  // where the face is found and embedded but not a reference. Where it lies
+  // moves with the detector's calibration (sigma 6-7 with CrowdNet runs v8
+  // and v10 and the first calibrations, 6-6.5 with a later one), so the
+  // test looks for it in steps of a quarter, and each step's answer must
+  // be consistent: a found face has one embedding (or null) and one
+  // reference flag, never a reference without an embedding.
+  std::vector<double> unclear;
+  for (double sigma = 5.5; sigma <= 7.5; sigma += 0.25) {
+    cv::Mat blurred;
+    cv::GaussianBlur(original_, blurred, cv::Size(0, 0), sigma);
+    const auto body = embedded(blurred);
+    ASSERT_LE(body["faces"].size(), 1u) << "sigma " << sigma;
+    if (body["faces"].empty()) continue;
+    ASSERT_EQ(body["embeddings"].size(), 1u) << "sigma " << sigma;
+    ASSERT_EQ(body["references"].size(), 1u) << "sigma " << sigma;
+    const bool has_embedding = body["embeddings"][0].is_array();
+    if (has_embedding) {
+      EXPECT_EQ(body["embeddings"][0].size(), 128u) << "sigma " << sigma;
+    }
+    if (body["references"][0] == true) {
+      EXPECT_TRUE(has_embedding) << "sigma " << sigma;
+    } else if (has_embedding) {
+      unclear.push_back(sigma);
+    }
+  }
+  EXPECT_FALSE(unclear.empty())
+      << "no blur left the face found and embedded but not a reference";
 }
 
 TEST_F(ApiTest, AnonymizeHidesTheFaceAndKeepsTheBackground) {
