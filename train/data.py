@@ -64,12 +64,45 @@ def _colour(img, rng):
     return np.clip(img, 0, 255).astype(np.uint8)
 
 
-def augment(item, size, rng, min_face=4.0):
+# The augmentation's knobs (a config's "augment" entry overrides any of them).
+# These defaults are what runs v1-v12 trained with; run v13 added heavier blur
+# (motion and low resolution as well as Gaussian) and more zoomed-out crops, for
+# the blurred and small faces CrowdNet missed most (docs/CROWDNET.md).
+AUGMENT_DEFAULTS = {
+    "zoom_out": 0.15,   # share of crops wider than the photo's short side (1-2x)
+    "blur": 0.15,       # share of crops blurred
+    "blur_heavy": 0.0,  # 0: a 3 or 5 px Gaussian; > 0: its largest sigma, and
+                        # motion and low-resolution blur as well
+    "jpeg": 0.2,        # share of crops re-compressed as JPEG (quality 30-90)
+}
+
+
+def _blur(out, rng, heavy):
+    """A Gaussian (sigma 0.5-heavy), a motion (3 to 2*heavy+3 px at any angle) or
+    a low-resolution blur (down 1.5-(1+heavy)x and back), a third each."""
+    kind = rng.random()
+    if kind < 1 / 3:
+        return cv2.GaussianBlur(out, (0, 0), rng.uniform(0.5, heavy))
+    if kind < 2 / 3:
+        length = int(rng.uniform(3, 2 * heavy + 3)) | 1
+        k = np.zeros((length, length), np.float32)
+        k[length // 2, :] = 1.0
+        rot = cv2.getRotationMatrix2D(((length - 1) / 2, (length - 1) / 2), rng.uniform(0, 180), 1.0)
+        k = cv2.warpAffine(k, rot, (length, length))
+        return cv2.filter2D(out, -1, k / max(float(k.sum()), 1e-6))
+    f = rng.uniform(1.5, 1 + heavy)
+    h, w = out.shape[:2]
+    small = cv2.resize(out, (max(1, round(w / f)), max(1, round(h / f))), interpolation=cv2.INTER_AREA)
+    return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
+
+
+def augment(item, size, rng, min_face=4.0, knobs=None):
     """One training crop: (image size x size x 3 uint8, boxes [N,4], ignore [N])."""
+    a = {**AUGMENT_DEFAULTS, **(knobs or {})}
     img, boxes, ign = item
     h, w = img.shape[:2]
     short = min(h, w)
-    if rng.random() < 0.15:
+    if rng.random() < a["zoom_out"]:
         side = short * rng.uniform(1.0, 2.0)
     else:
         side = short * rng.uniform(0.3, 1.0)
@@ -95,10 +128,13 @@ def augment(item, size, rng, min_face=4.0):
         out = out[:, ::-1].copy()
         b = np.stack([size - b[:, 2], b[:, 1], size - b[:, 0], b[:, 3]], 1) if len(b) else b
     out = _colour(out, rng)
-    if rng.random() < 0.15:
-        k = rng.choice([3, 5])
-        out = cv2.GaussianBlur(out, (k, k), 0)
-    if rng.random() < 0.2:
+    if rng.random() < a["blur"]:
+        if a["blur_heavy"] > 0:
+            out = _blur(out, rng, a["blur_heavy"])
+        else:
+            k = rng.choice([3, 5])
+            out = cv2.GaussianBlur(out, (k, k), 0)
+    if rng.random() < a["jpeg"]:
         q = int(rng.uniform(30, 90))
         ok, enc = cv2.imencode(".jpg", out, [cv2.IMWRITE_JPEG_QUALITY, q])
         if ok:
@@ -116,8 +152,12 @@ class Batches:
     epoch e visits the images in the order of a permutation seeded by (seed, e); each
     crop's augmentation is seeded by (seed, i, slot).  Resuming needs only i."""
 
-    def __init__(self, dataset, size, batch, seed):
+    def __init__(self, dataset, size, batch, seed, knobs=None):
         self.ds, self.size, self.batch, self.seed = dataset, size, batch, seed
+        self.knobs = dict(knobs or {})
+        unknown = set(self.knobs) - set(AUGMENT_DEFAULTS)
+        if unknown:
+            raise ValueError(f"unknown augment settings {sorted(unknown)}; known: {sorted(AUGMENT_DEFAULTS)}")
         self._perm_epoch, self._perm = -1, None
 
     def _order(self, epoch):
@@ -137,7 +177,7 @@ class Batches:
             k = i * self.batch + slot
             item = self.ds.items[self._order(k // n)[k % n]]
             rng = random.Random((self.seed * 1000003 + k) & 0xFFFFFFFFFFFF)
-            img, b, ign = augment(item, self.size, rng)
+            img, b, ign = augment(item, self.size, rng, knobs=self.knobs)
             imgs.append(to_tensor_input(img))
             targets.append((b, ign))
         return np.stack(imgs), targets

@@ -87,7 +87,7 @@ def main():
         (no_decay if p.ndim <= 1 else decay).append(p)
     opt = torch.optim.AdamW([{"params": decay, "weight_decay": cfg["weight_decay"]},
                              {"params": no_decay, "weight_decay": 0.0}], lr=cfg["lr"])
-    batches = Batches(ds, cfg["crop"], cfg["batch"], cfg["seed"])
+    batches = Batches(ds, cfg["crop"], cfg["batch"], cfg["seed"], cfg.get("augment"))
     iters_per_epoch = math.ceil(len(ds) / cfg["batch"])
     total = cfg["epochs"] * iters_per_epoch
     it, best, last_eval_epoch = 0, -1.0, 0
