@@ -14,6 +14,8 @@ extern const uint8_t faceveil_model_crowdnet_verifier[];
 extern const uint8_t faceveil_model_crowdnet_verifier_end[];
 extern const uint8_t faceveil_model_crowdnet_verifier_2[];
 extern const uint8_t faceveil_model_crowdnet_verifier_2_end[];
+extern const uint8_t faceveil_model_crowdnet_verifier_3[];
+extern const uint8_t faceveil_model_crowdnet_verifier_3_end[];
 }
 
 namespace faceveil::crowdnet {
@@ -113,6 +115,8 @@ Result<std::unique_ptr<Verifier>> Verifier::CreateEmbedded(int index) {
        faceveil_model_crowdnet_verifier_end},
       {"crowdnet_verifier_2", faceveil_model_crowdnet_verifier_2,
        faceveil_model_crowdnet_verifier_2_end},
+      {"crowdnet_verifier_3", faceveil_model_crowdnet_verifier_3,
+       faceveil_model_crowdnet_verifier_3_end},
   };
   if (index < 0 || index >= kEmbeddedVerifiers) {
     return Status::InvalidArgument("there is no embedded verifier " +

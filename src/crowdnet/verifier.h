@@ -4,11 +4,13 @@
 // around it, and brought to 32x32 pixels; the verifier says how sure it is
 // that a face is there. detect/verify.h combines the two looks.
 //
-// Two verifier networks are embedded, alike in shape (the same cost each)
-// and trained alike on different views of the data with different seeds:
-// the mean of their probabilities is a better second look than either
-// (docs/CROWDNET.md), for twice the cost, so the careful modes ask both and
-// the fast ones the first.
+// Three verifier networks are embedded, alike in shape (the same cost each)
+// and trained alike on different views of the data with different seeds
+// (0: run v4, the photos and their halves; 1: v3, the photos; 2: v5, the
+// photos at four scales). Network 2 is the best alone; the mean of all three
+// probabilities is a better second look than any (docs/CROWDNET.md), for
+// three times the cost, so the careful modes ask all three and the fast ones
+// network 2 (detect/presets.cpp).
 //
 // Created once, immutable afterwards; every method is thread-safe (each
 // concurrent call borrows its own network from a pool).
@@ -38,7 +40,7 @@ inline constexpr float kMinBoxSide = 4.0f;
 cv::Rect2f VerifierRegion(const Box& box);
 
 // How many verifier networks the library embeds.
-inline constexpr int kEmbeddedVerifiers = 2;
+inline constexpr int kEmbeddedVerifiers = 3;
 
 class Verifier {
  public:

@@ -140,6 +140,9 @@ class FaceDetector final : public Detector {
                             }),
                             LoadOnce<crowdnet::Verifier>([] {
                               return crowdnet::Verifier::CreateEmbedded(1);
+                            }),
+                            LoadOnce<crowdnet::Verifier>([] {
+                              return crowdnet::Verifier::CreateEmbedded(2);
                             })} {}
 
   // Loads what Detect(image, options_) needs, so that a bad model file or
@@ -294,8 +297,8 @@ class FaceDetector final : public Detector {
                            std::vector<const crowdnet::Verifier*>* out) const {
     out->clear();
     if (!verify.enabled) return Status::Ok();
-    const int n = std::clamp(verify.networks, 1, crowdnet::kEmbeddedVerifiers);
-    for (int i = 0; i < n; ++i) {
+    for (int i = 0; i < crowdnet::kEmbeddedVerifiers; ++i) {
+      if ((verify.networks & VerifierNetwork(i)) == 0) continue;
       Result<const crowdnet::Verifier*> v = crowdnet_verifiers_[i].Get();
       if (!v.ok()) return v.status();
       out->push_back(*v);

@@ -218,15 +218,16 @@ CrowdNetVerifyOptions CrowdNetVerifyPresetFor(const DetectOptions& o) {
   CrowdNetVerifyOptions v;
   v.enabled = o.crowdnet_verifier;
   // WIDER val, recall at <= 1 FP/photo (docs/CROWDNET.md): on CrowdNet
-  // fast's candidates re-scored offline, one network 0.728, the mean of two
-  // 0.741; through the product (eval/results.md) CrowdNet balanced 0.732 ->
-  // 0.734, thorough 0.720 -> 0.729, AP Hard +0.005 each, the default
-  // ensemble 0.752 -> 0.753. A second network costs the first's again
-  // (~0.2 ms per candidate, ~13 ms per 1024-px photo): the fast modes keep
-  // their budget.
+  // fast's candidates re-scored offline, network 0 (verifier run v4) alone
+  // 0.728, network 2 (v5) alone 0.736, the mean of 0 and 1 (v3) 0.741, of
+  // all three 0.745. Each network costs the first's again (~0.2 ms per
+  // candidate, ~13 ms per 1024-px photo): the fast modes keep their budget
+  // with the best single one, the careful modes ask all three.
   const bool careful =
       o.mode == DetectionMode::kBalanced || o.mode == DetectionMode::kThorough;
-  v.networks = careful ? crowdnet::kEmbeddedVerifiers : 1;
+  v.networks =
+      careful ? VerifierNetwork(0) | VerifierNetwork(1) | VerifierNetwork(2)
+              : VerifierNetwork(2);
   return v;
 }
 

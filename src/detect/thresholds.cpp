@@ -18,23 +18,23 @@ namespace {
 // than BlazeFace's.
 float CrowdNetThreshold(DetectionMode mode) {
   switch (mode) {
-    // Run v10 with verifier v4 (docs/CROWDNET.md; balanced and thorough
-    // with the mean of both verifier networks, v4 and v3:
+    // Run v10 with verifier v5 (docs/CROWDNET.md; balanced and thorough
+    // with the mean of all three verifier networks, v4, v3 and v5:
     // CrowdNetVerifyPresetFor), each threshold run as `faceveil eval
     // --threshold` runs it (the sweep of detections saved at 0.1 is off by
     // up to 0.04 FP/image); without the verifier (`--crowdnet-verifier
-    // off`, thresholds 0.37, 0.405, 0.415, 0.485) in brackets; with verifier
-    // v1 (0.345, 0.395, 0.405, 0.475) in braces; balanced and thorough with
-    // v4 alone (0.405, 0.48) after the slash.
-    case DetectionMode::kSingle:  // recall 0.673 at 0.99 FP/image (0.536)
-                                  // {0.658}
-      return 0.34f;
-    case DetectionMode::kFast:  // 0.733 at 0.98 (0.627) {0.714}
-      return 0.395f;
-    case DetectionMode::kBalanced:  // 0.734 at 0.97 (0.619) {0.711} / 0.732
+    // off`, thresholds 0.37, 0.405, 0.415, 0.485) in brackets; with the
+    // verifier before, v4 (0.34, 0.395; balanced and thorough v4 and v3:
+    // 0.39, 0.46) in braces.
+    case DetectionMode::kSingle:  // recall 0.682 at 0.96 FP/image (0.536)
+                                  // {0.673}
+      return 0.33f;
+    case DetectionMode::kFast:  // 0.737 at 0.98 (0.627) {0.733}
+      return 0.40f;
+    case DetectionMode::kBalanced:  // 0.743 at 0.96 (0.619) {0.734}
       return 0.39f;
-    case DetectionMode::kThorough:  // 0.729 at 0.97 (0.627) {0.712} / 0.720
-      return 0.46f;
+    case DetectionMode::kThorough:  // 0.739 at 0.94 (0.627) {0.729}
+      return 0.458f;
   }
   return 0.4f;
 }

@@ -72,6 +72,9 @@ Status VerifyCandidates(const BlazeFace& net, const cv::Mat& image,
                         Resampling resampling, const VerifyOptions& options,
                         std::vector<Face>* faces);
 
+// The bit of CrowdNetVerifyOptions::networks for embedded verifier `index`.
+constexpr unsigned VerifierNetwork(int index) { return 1u << index; }
+
 // CrowdNet's second look: its own verifier network (crowdnet/verifier.h)
 // on every candidate it is unsure of.
 struct CrowdNetVerifyOptions {
@@ -102,11 +105,12 @@ struct CrowdNetVerifyOptions {
   // bound on the cost of a stadium crowd); the rest keep their score.
   int max_candidates = 1024;
 
-  // How many of the embedded verifier networks look (1 to
-  // crowdnet::kEmbeddedVerifiers); the second look is the mean of their
-  // probabilities. Each costs the same (~0.2 ms per candidate). The
-  // preset chooses (CrowdNetVerifyPresetFor).
-  int networks = 1;
+  // Which embedded verifier networks look (VerifierNetwork(i) for
+  // crowdnet::Verifier::CreateEmbedded(i); at least one when enabled); the
+  // second look is the mean of their probabilities. Each costs the same
+  // (~0.2 ms per candidate). The preset chooses (CrowdNetVerifyPresetFor);
+  // the default is the fast modes' one network.
+  unsigned networks = VerifierNetwork(2);
 };
 
 // The second look's share for a box whose longer side is `side` pixels.

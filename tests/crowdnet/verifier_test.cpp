@@ -49,7 +49,8 @@ const Verifier& TheVerifier(int index = 0) {
 
 // Each embedded network's reference file (train/verifier.py --reference).
 const char* const kVerifierReferences[kEmbeddedVerifiers] = {
-    FACEVEIL_VERIFIER_REFERENCE, FACEVEIL_VERIFIER_2_REFERENCE};
+    FACEVEIL_VERIFIER_REFERENCE, FACEVEIL_VERIFIER_2_REFERENCE,
+    FACEVEIL_VERIFIER_3_REFERENCE};
 
 struct VerifierReference {
   std::vector<float> golden;
@@ -138,13 +139,19 @@ TEST_P(EmbeddedVerifierTest, PhotoCropsScoreAsInPyTorch) {
 INSTANTIATE_TEST_SUITE_P(EachNetwork, EmbeddedVerifierTest,
                          ::testing::Range(0, kEmbeddedVerifiers));
 
-// The two networks are two models, not one file twice: their scores differ
-// on the same crops (each matches its own PyTorch reference above).
+// The networks are distinct models, not one file twice: any two score the
+// same crops differently (each matches its own PyTorch reference above).
 TEST(CrowdNetVerifierTest, EmbeddedNetworksAreDistinct) {
-  Result<std::vector<float>> a = TheVerifier(0).Forward(VerifierGoldenInput());
-  Result<std::vector<float>> b = TheVerifier(1).Forward(VerifierGoldenInput());
-  ASSERT_TRUE(a.ok() && b.ok());
-  EXPECT_NE(*a, *b);
+  std::vector<std::vector<float>> outputs;
+  for (int i = 0; i < kEmbeddedVerifiers; ++i) {
+    Result<std::vector<float>> out =
+        TheVerifier(i).Forward(VerifierGoldenInput());
+    ASSERT_TRUE(out.ok()) << "network " << i;
+    for (size_t j = 0; j < outputs.size(); ++j) {
+      EXPECT_NE(*out, outputs[j]) << "networks " << j << " and " << i;
+    }
+    outputs.push_back(*std::move(out));
+  }
   EXPECT_EQ(Verifier::CreateEmbedded(kEmbeddedVerifiers).status().code(),
             Status::Code::kInvalidArgument);
   EXPECT_EQ(Verifier::CreateEmbedded(-1).status().code(),
@@ -292,7 +299,7 @@ TEST(CrowdNetVerifyTest, TwoNetworksAverageTheirLooks) {
   Result<std::vector<float>> b = TheVerifier(1).Score(image, boxes);
   ASSERT_TRUE(a.ok() && b.ok());
   CrowdNetVerifyOptions o;
-  o.networks = 2;
+  o.networks = VerifierNetwork(0) | VerifierNetwork(1);
   const Verifier* const both[] = {&TheVerifier(0), &TheVerifier(1)};
   std::vector<Face> verified = faces;
   ASSERT_TRUE(VerifyCrowdNetCandidates(both, image, o, &verified).ok());
@@ -352,9 +359,10 @@ TEST(CrowdNetVerifierTest, MeanScoreIsTheMeanOfEachNetworksScore) {
 namespace faceveil {
 namespace {
 
-// The fast modes (the video's default among them) ask the first verifier
-// network; the careful ones ask both. Off is off in every mode.
-TEST(CrowdNetVerifyTest, CarefulModesAskBothNetworks) {
+// The fast modes (the video's default among them) ask one verifier network,
+// the best alone (run v5, embedded third); the careful ones ask all three.
+// Off is off in every mode.
+TEST(CrowdNetVerifyTest, CarefulModesAskEveryNetwork) {
   for (DetectorModels models :
        {DetectorModels::kCrowdNet, DetectorModels::kEnsemble}) {
     DetectOptions o;
@@ -368,7 +376,8 @@ TEST(CrowdNetVerifyTest, CarefulModesAskBothNetworks) {
       EXPECT_TRUE(v.enabled);
       const bool careful =
           mode == DetectionMode::kBalanced || mode == DetectionMode::kThorough;
-      EXPECT_EQ(v.networks, careful ? crowdnet::kEmbeddedVerifiers : 1);
+      EXPECT_EQ(v.networks, careful ? (1u << crowdnet::kEmbeddedVerifiers) - 1
+                                    : VerifierNetwork(2));
       o.crowdnet_verifier = false;
       EXPECT_FALSE(CrowdNetVerifyPresetFor(o).enabled);
     }
