@@ -122,6 +122,12 @@ struct DetectOptions {
   // with it.
   bool crowdnet_verifier = true;
 
+  // Expert, for measuring (`faceveil eval --crowdnet-mirror off`): false
+  // runs CrowdNet on the photo only where the preset also runs it on the
+  // photo mirrored (src/detect/mirror.h; the default ensemble); the
+  // thresholds are measured with the mirror.
+  bool crowdnet_mirror = true;
+
   // Faces scoring below this are dropped. In [0, 1]. Unset: the threshold
   // measured for `mode` and `models` (DefaultScoreThreshold), whatever
   // order they are set in; ScoreThreshold() resolves it.

@@ -257,6 +257,18 @@ std::vector<Setting> MakeTable() {
        [](const PipelineOptions& o) {
          return std::string(o.detector.crowdnet_verifier ? "on" : "off");
        }},
+      // Expert, for measuring (DetectOptions::crowdnet_mirror).
+      {CommandLineOnly(Info("crowdnet-mirror", "detect", "on|off",
+                            "CrowdNet's second view of the photo mirrored, "
+                            "where the mode has one (on); off looks once"),
+                       /*in_help=*/false),
+       [](PipelineOptions* o, const std::string& v) {
+         return Assign(ParseBool("crowdnet-mirror", v),
+                       &o->detector.crowdnet_mirror);
+       },
+       [](const PipelineOptions& o) {
+         return std::string(o.detector.crowdnet_mirror ? "on" : "off");
+       }},
       {Info("style", "anonymize", "blur|pixelate|solid",
             "how faces are hidden: a strong blur that grows with the face, "
             "large "

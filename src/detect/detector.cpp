@@ -9,6 +9,8 @@
 #include <cstdint>
 #include <exception>
 #include <memory>
+#include <opencv2/core.hpp>
+#include <optional>
 #include <string>
 #include <utility>
 
@@ -21,6 +23,7 @@
 #include "detect/embedded_models.h"
 #include "detect/ensemble.h"
 #include "detect/load_once.h"
+#include "detect/mirror.h"
 #include "detect/multiscale.h"
 #include "detect/presets.h"
 #include "detect/verify.h"
@@ -233,8 +236,9 @@ class FaceDetector final : public Detector {
       WorkPart(static_cast<int>(found.size()), parts);
       DetectOptions member = o;
       member.mode = *preset.crowdnet;
-      FACEVEIL_RETURN_IF_ERROR(keep(
-          DetectCrowdNet(image, member, min_score(preset.crowdnet_merge))));
+      FACEVEIL_RETURN_IF_ERROR(
+          keep(DetectCrowdNet(image, member, min_score(preset.crowdnet_merge),
+                              preset.crowdnet_mirror)));
     }
     if (preset.blazeface.has_value()) {
       WorkPart(static_cast<int>(found.size()), parts);
@@ -264,9 +268,33 @@ class FaceDetector final : public Detector {
     return faces;
   }
 
-  Result<std::vector<Face>> DetectCrowdNet(const cv::Mat& image,
-                                           const DetectOptions& o,
-                                           float min_score) const {
+  // CrowdNet's faces scoring at least `min_score`, best first: one view of
+  // the photo, or (`mirror` set) the photo and its mirror image fused.
+  Result<std::vector<Face>> DetectCrowdNet(
+      const cv::Mat& image, const DetectOptions& o, float min_score,
+      const std::optional<MirrorFusionOptions>& mirror) const {
+    if (!mirror.has_value()) return DetectCrowdNetView(image, o, min_score);
+    // Each view down to the floor its fusion was measured with, so that a
+    // face one view saw faintly still pairs with the other's.
+    const float floor = std::min(min_score, mirror->view_floor);
+    Result<std::vector<Face>> direct = DetectCrowdNetView(image, o, floor);
+    if (!direct.ok()) return direct.status();
+    cv::Mat flipped;
+    cv::flip(image, flipped, 1);
+    Result<std::vector<Face>> mirrored = DetectCrowdNetView(flipped, o, floor);
+    if (!mirrored.ok()) return mirrored.status();
+    flipped.release();
+    UnmirrorFaces(image.cols, &*mirrored);
+    std::vector<Face> faces;
+    for (Face& f : FuseMirroredViews(*direct, *mirrored, *mirror)) {
+      if (f.score >= min_score) faces.push_back(std::move(f));
+    }
+    return faces;
+  }
+
+  Result<std::vector<Face>> DetectCrowdNetView(const cv::Mat& image,
+                                               const DetectOptions& o,
+                                               float min_score) const {
     Result<const crowdnet::CrowdNet*> net = crowdnet_.Get();
     if (!net.ok()) return net.status();
     const CrowdNetVerifyOptions verify = CrowdNetVerifyPresetFor(o);

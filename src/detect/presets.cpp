@@ -167,6 +167,15 @@ EnsemblePreset EnsemblePresetFor(const DetectOptions& o) {
           .agreement_logit_bonus = 1};
       // Measured on detections saved at 0.1: weak candidates still vote.
       p.merge.member_floor = 0.1f;
+      // The default also fuses CrowdNet's view of the photo mirrored
+      // (+~0.1 s per 1024-px photo). WIDER val, merge_sweep with the
+      // calibration above (each model's detections saved at 0.1, CrowdNet's
+      // two views fused offline as detect/mirror.h does): 0.7648 at 0.97
+      // FP/image (the best calibration for one view) -> 0.7731 at 1.00.
+      // Thorough has not been measured with it yet.
+      if (ensemble && o.mode == DetectionMode::kBalanced && o.crowdnet_mirror) {
+        p.crowdnet_mirror = MirrorFusionOptions{};
+      }
       break;
   }
   // Tuning measures BlazeFace's passes (`faceveil eval --tune`): where the

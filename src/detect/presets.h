@@ -11,6 +11,7 @@
 #include "crowdnet/passes.h"
 #include "detect/blazeface.h"
 #include "detect/ensemble.h"
+#include "detect/mirror.h"
 #include "detect/multiscale.h"
 #include "detect/verify.h"
 #include "faceveil/detector.h"
@@ -49,6 +50,10 @@ struct EnsemblePreset {
   Calibration blazeface_merge;
   Calibration ssd_merge;
   EnsembleOptions merge;
+  // Set: CrowdNet also looks at the photo mirrored left to right and its
+  // two views are fused (detect/mirror.h) before the merge, for twice its
+  // cost.
+  std::optional<MirrorFusionOptions> crowdnet_mirror;
 
   bool ssd_runs() const { return ssd.whole_long_side > 0 || ssd.tiles; }
   // How many models run (1: no merge, the model's own faces).
@@ -76,7 +81,7 @@ crowdnet::PassOptions CrowdNetPresetFor(const DetectOptions& options);
 // CrowdNet's second look for `options`: on unless options.crowdnet_verifier
 // is false. The careful modes (kBalanced, kThorough, and so every ensemble
 // but kFast's) ask every embedded verifier network; kSingle and kFast (the
-// video's default) ask the first only, at half the cost.
+// video's default) ask network 2 only, at a third of the cost.
 CrowdNetVerifyOptions CrowdNetVerifyPresetFor(const DetectOptions& options);
 
 }  // namespace faceveil

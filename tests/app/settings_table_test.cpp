@@ -76,7 +76,8 @@ TEST(SettingsTableTest, CommandLineOnlySettingsAreNotListedNorRequested) {
   }
   EXPECT_EQ(command_line_only,
             (std::vector<std::string>{"detector", "nms-threshold", "model-file",
-                                      "ssd-size", "crowdnet-verifier"}));
+                                      "ssd-size", "crowdnet-verifier",
+                                      "crowdnet-mirror"}));
   EXPECT_FALSE(FindSetting("ssd-size")->in_help);
   EXPECT_FALSE(FindSetting("crowdnet-verifier")->in_help);
   // Each detection flag's checks are the library's.

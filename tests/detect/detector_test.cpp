@@ -20,6 +20,7 @@
 #include "detect/blazeface.h"
 #include "detect/embedded_models.h"
 #include "detect/ensemble.h"
+#include "detect/mirror.h"
 #include "detect/presets.h"
 #include "faceveil/report.h"
 #include "golden_test_util.h"
@@ -346,6 +347,28 @@ std::vector<std::vector<Face>> MembersAlone(const Detector& detector,
     out.push_back(faces.ok() ? *faces : std::vector<Face>());
   };
   if (preset.crowdnet) run(DetectorModels::kCrowdNet, *preset.crowdnet);
+  if (preset.crowdnet && preset.crowdnet_mirror) {
+    // The preset's two CrowdNet views, fused as measured: the photo's
+    // faces and its mirror image's, each from the fusion's floor up.
+    const MirrorFusionOptions& m = *preset.crowdnet_mirror;
+    alone.score_threshold = std::min(threshold, m.view_floor);
+    run(DetectorModels::kCrowdNet, *preset.crowdnet);
+    std::vector<Face> direct = out.back();
+    out.pop_back();
+    out.pop_back();
+    cv::Mat flipped;
+    cv::flip(image, flipped, 1);
+    Result<std::vector<Face>> mirrored = detector.Detect(flipped, alone);
+    EXPECT_TRUE(mirrored.ok());
+    std::vector<Face> back = mirrored.ok() ? *mirrored : std::vector<Face>();
+    UnmirrorFaces(image.cols, &back);
+    std::vector<Face> fused;
+    for (const Face& f : FuseMirroredViews(direct, back, m)) {
+      if (f.score >= threshold) fused.push_back(f);
+    }
+    out.push_back(fused);
+    alone.score_threshold = threshold;
+  }
   if (preset.blazeface) run(DetectorModels::kBlazeFace, *preset.blazeface);
   // The SSD's passes follow the mode (kSsd alone runs the same ones).
   if (preset.ssd_runs()) run(DetectorModels::kSsd, alone.mode);
