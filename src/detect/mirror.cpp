@@ -10,7 +10,7 @@ namespace faceveil {
 namespace {
 
 // Indices of `faces`, best score first; equal scores keep their order.
-std::vector<int> BestFirst(const std::vector<Face>& faces) {
+std::vector<int> MirrorScoreOrder(const std::vector<Face>& faces) {
   std::vector<int> order(faces.size());
   std::iota(order.begin(), order.end(), 0);
   std::stable_sort(order.begin(), order.end(), [&](int a, int b) {
@@ -40,7 +40,7 @@ std::vector<Face> FuseMirroredViews(const std::vector<Face>& direct,
   std::vector<Face> fused;
   fused.reserve(direct.size() + mirrored.size());
   std::vector<bool> paired(mirrored.size(), false);
-  for (int i : BestFirst(direct)) {
+  for (int i : MirrorScoreOrder(direct)) {
     const Face& a = direct[i];
     int best = -1;
     float best_iou = options.match_iou;
@@ -70,7 +70,7 @@ std::vector<Face> FuseMirroredViews(const std::vector<Face>& direct,
     pair.score = (a.score + b.score) / 2;
     fused.push_back(pair);
   }
-  for (int j : BestFirst(mirrored)) {
+  for (int j : MirrorScoreOrder(mirrored)) {
     if (paired[j]) continue;
     Face lone = mirrored[j];
     lone.score *= options.lone_factor;
