@@ -107,6 +107,20 @@ struct Setting {
   Getter get;
 };
 
+// An expert on|off switch of the detector, for measuring: command line
+// only, left out of --help.
+Setting ExpertSwitch(const char* name, const char* help,
+                     bool DetectOptions::*field) {
+  return {CommandLineOnly(Info(name, "detect", "on|off", help),
+                          /*in_help=*/false),
+          [name, field](PipelineOptions* o, const std::string& v) {
+            return Assign(ParseBool(name, v), &(o->detector.*field));
+          },
+          [field](const PipelineOptions& o) {
+            return std::string(o.detector.*field ? "on" : "off");
+          }};
+}
+
 // The one table of settings, in the order --help and /api/settings list
 // them.
 std::vector<Setting> MakeTable() {
@@ -245,30 +259,16 @@ std::vector<Setting> MakeTable() {
        [](const PipelineOptions& o) {
          return std::to_string(o.detector.ssd_long_side);
        }},
-      // Expert, for measuring (DetectOptions::crowdnet_verifier).
-      {CommandLineOnly(Info("crowdnet-verifier", "detect", "on|off",
-                            "CrowdNet's second look at uncertain candidates "
-                            "(on); off keeps its first scores"),
-                       /*in_help=*/false),
-       [](PipelineOptions* o, const std::string& v) {
-         return Assign(ParseBool("crowdnet-verifier", v),
-                       &o->detector.crowdnet_verifier);
-       },
-       [](const PipelineOptions& o) {
-         return std::string(o.detector.crowdnet_verifier ? "on" : "off");
-       }},
-      // Expert, for measuring (DetectOptions::crowdnet_mirror).
-      {CommandLineOnly(Info("crowdnet-mirror", "detect", "on|off",
-                            "CrowdNet's second view of the photo mirrored, "
-                            "where the mode has one (on); off looks once"),
-                       /*in_help=*/false),
-       [](PipelineOptions* o, const std::string& v) {
-         return Assign(ParseBool("crowdnet-mirror", v),
-                       &o->detector.crowdnet_mirror);
-       },
-       [](const PipelineOptions& o) {
-         return std::string(o.detector.crowdnet_mirror ? "on" : "off");
-       }},
+      // Experts', for measuring (DetectOptions::crowdnet_verifier and
+      // crowdnet_mirror).
+      ExpertSwitch("crowdnet-verifier",
+                   "CrowdNet's second look at uncertain candidates (on); off "
+                   "keeps its first scores",
+                   &DetectOptions::crowdnet_verifier),
+      ExpertSwitch("crowdnet-mirror",
+                   "CrowdNet's second view of the photo mirrored, where the "
+                   "mode has one (on); off looks once",
+                   &DetectOptions::crowdnet_mirror),
       {Info("style", "anonymize", "blur|pixelate|solid",
             "how faces are hidden: a strong blur that grows with the face, "
             "large "

@@ -346,7 +346,9 @@ std::vector<std::vector<Face>> MembersAlone(const Detector& detector,
     EXPECT_TRUE(faces.ok()) << faces.status().ToString();
     out.push_back(faces.ok() ? *faces : std::vector<Face>());
   };
-  if (preset.crowdnet) run(DetectorModels::kCrowdNet, *preset.crowdnet);
+  if (preset.crowdnet && !preset.crowdnet_mirror) {
+    run(DetectorModels::kCrowdNet, *preset.crowdnet);
+  }
   if (preset.crowdnet && preset.crowdnet_mirror) {
     // The preset's two CrowdNet views, fused as measured: the photo's
     // faces and its mirror image's, each from the fusion's floor up.
@@ -354,7 +356,6 @@ std::vector<std::vector<Face>> MembersAlone(const Detector& detector,
     alone.score_threshold = std::min(threshold, m.view_floor);
     run(DetectorModels::kCrowdNet, *preset.crowdnet);
     std::vector<Face> direct = out.back();
-    out.pop_back();
     out.pop_back();
     cv::Mat flipped;
     cv::flip(image, flipped, 1);
