@@ -124,8 +124,8 @@ struct DetectOptions {
 
   // Expert, for measuring (`faceveil eval --crowdnet-mirror off`): false
   // runs CrowdNet on the photo only where the preset also runs it on the
-  // photo mirrored (src/detect/mirror.h; the default ensemble); the
-  // thresholds are measured with the mirror.
+  // photo mirrored (src/detect/mirror.h; the balanced and thorough
+  // ensembles); the thresholds are measured with the mirror.
   bool crowdnet_mirror = true;
 
   // Faces scoring below this are dropped. In [0, 1]. Unset: the threshold

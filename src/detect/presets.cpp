@@ -172,8 +172,9 @@ EnsemblePreset EnsemblePresetFor(const DetectOptions& o) {
       // calibration above (each model's detections saved at 0.1, CrowdNet's
       // two views fused offline as detect/mirror.h does): 0.7648 at 0.97
       // FP/image (the best calibration for one view) -> 0.7731 at 1.00.
-      // Thorough has not been measured with it yet.
-      if (ensemble && o.mode == DetectionMode::kBalanced && o.crowdnet_mirror) {
+      // Thorough too (its CrowdNet member is the same): measured through
+      // the product in detect/thresholds.cpp.
+      if (ensemble && o.crowdnet_mirror) {
         p.crowdnet_mirror = MirrorFusionOptions{};
       }
       break;
